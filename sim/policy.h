@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy.h - the reclaim-policy interface. This is the only header a policy
+ * (policies/<name>.c) includes. Mechanism lives in sim/, decisions here.
+ *
+ * Frames are named by 32-bit page frame numbers (pfn). For the running policy
+ * the core allocates page_priv_size bytes per frame, zeroed when a page is
+ * added, reached with policy_priv(). A page's identity across eviction and
+ * refault (for ghost lists and history) is its 64-bit key, policy_page_key().
+ *
+ * Calling protocol
+ * ----------------
+ * - init() runs once before the first record; it may read its policy.<name>.*
+ *   keys with policy_config_*() and set ctx->state. destroy() runs at the end.
+ * - page_added(pfn, flags) runs when a page becomes resident: a fault
+ *   (demand-zero, file, swap-in), a page-cache fill by read()/readahead, or a
+ *   cache-mode miss. The page is not yet on any of the policy's lists. flags
+ *   say what kind of page it is and whether the core's refault logic asked
+ *   for activation (see PG_ADD_*).
+ * - page_accessed(pfn, access) runs on *every* access to a resident page, if
+ *   and only if the policy sets it (exact LRU, ARC, LIRS, OPT). Policies that
+ *   leave it NULL keep the hot path free and read referenced bits instead
+ *   (policy_page_referenced(), which harvests and clears PTE young bits; in
+ *   cache mode the bit a hit sets).
+ * - mark_accessed(pfn) runs for read()/write() accesses (folio_mark_accessed);
+ *   NULL means such accesses only set the referenced bit.
+ * - shrink(rc) asks the policy to reclaim rc->nr_to_reclaim pages for the
+ *   reclaimer described by rc. The policy chooses victims and calls
+ *   policy_reclaim_page() for each; the mechanism unmaps (TLB shootdown),
+ *   writes back or swaps, records the shadow, frees the frame and calls
+ *   page_removed() before returning. The policy reports rc->nr_scanned.
+ *   In cache mode (rc->reclaimer == RECLAIM_CACHE) nr_to_reclaim is 1 and
+ *   exactly one page must be reclaimed: the core checks.
+ * - page_removed(pfn) runs whenever a resident page leaves (reclaimed by
+ *   policy_reclaim_page, unmapped, truncated, process exit). The policy must
+ *   drop the frame from its lists; it may keep the key as history.
+ * - refault(pfn, shadow) is optional: if a policy stores its own shadow
+ *   payload (shadow_of() at eviction), the core hands it back when the page
+ *   faults in again, before page_added; it returns extra PG_ADD_* flags.
+ *   Policies that leave both NULL get the core's refault distance
+ *   (sim/workingset.c) in PG_ADD_ACTIVATE / PG_ADD_WORKINGSET.
+ *
+ * A policy must not touch another policy's data, the frame descriptors or
+ * page tables directly; everything goes through the policy_*() calls below.
+ */
+#ifndef MMSIM_POLICY_H
+#define MMSIM_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PFN_NONE UINT32_MAX /* "no frame", the null link of pfn lists */
+
+/* page_added() flags */
+#define PG_ADD_FILE        0x01u /* page cache page (else swap-backed anon) */
+#define PG_ADD_ACTIVATE    0x02u /* refault judged recent: the kernel sets PG_active */
+#define PG_ADD_WORKINGSET  0x04u /* it was active before eviction (shadow workingset bit) */
+#define PG_ADD_FAULT       0x08u /* instantiated by a page fault (mapped), not read()/readahead */
+#define PG_ADD_EXEC        0x10u /* mapped by a VM_EXEC vma */
+#define PG_ADD_READAHEAD   0x20u /* brought in by readahead, not yet accessed */
+#define PG_ADD_UNEVICTABLE 0x40u /* mlocked: the policy must not offer it for reclaim */
+#define PG_ADD_DIRTY       0x80u /* added dirty (write fault, write()) */
+#define PG_ADD_REFAULT     0x100u /* a shadow entry existed (the page was evicted before) */
+
+/* page_accessed() access flags */
+#define PG_ACC_WRITE 0x01u /* store */
+#define PG_ACC_EXEC  0x02u /* instruction fetch */
+
+/* policy_page_flags() */
+#define PGF_FILE      0x01u /* page cache (!PG_swapbacked) */
+#define PGF_DIRTY     0x02u /* dirty (PTE dirty bits are folded in) */
+#define PGF_MAPPED    0x04u /* mapped by at least one PTE */
+#define PGF_EXEC      0x08u /* mapped by a VM_EXEC vma */
+#define PGF_LOCKED    0x10u /* mapped by a VM_LOCKED vma */
+#define PGF_SWAPCACHE 0x20u /* in the swap cache */
+#define PGF_WRITEBACK 0x40u /* under writeback */
+
+enum reclaimer {
+	RECLAIM_KSWAPD, /* background reclaim to the high watermark */
+	RECLAIM_DIRECT, /* allocation below min: the faulting task reclaims */
+	RECLAIM_MEMCG,  /* memory cgroup limit reclaim (try_charge) */
+	RECLAIM_CACHE,  /* cache mode: make room for exactly one page */
+};
+
+/* The kernel's reclaim constants (include/linux/swap.h, mmzone.h). */
+#define SWAP_CLUSTER_MAX 32 /* reclaim batch */
+#define DEF_PRIORITY     12 /* first pass scans size >> 12 */
+
+/* What a shrink() call is asked to do (the kernel's struct scan_control, trimmed). */
+struct reclaim_control {
+	enum reclaimer reclaimer;    /* who reclaims */
+	unsigned long nr_to_reclaim; /* goal in pages */
+	int priority;                /* DEF_PRIORITY .. 0; scan size >> priority */
+	bool may_swap;               /* anon can be reclaimed (swap space available) */
+	bool may_writepage;          /* dirty file pages may be written by reclaim */
+	uint32_t memcg;              /* 0 = global reclaim, else the cgroup being reclaimed */
+	unsigned reclaim_idx;        /* highest zone index whose pages count */
+	unsigned long nr_scanned;    /* out: pages the policy examined (pgscan) */
+	unsigned long nr_reclaimed;  /* out: maintained by policy_reclaim_page() */
+};
+
+/* Vmstat-named events a policy reports (the core owns every other counter). */
+enum policy_event {
+	PEV_PGACTIVATE,   /* inactive -> active */
+	PEV_PGDEACTIVATE, /* active -> inactive */
+	PEV_PGREFILL,     /* active-list pages scanned */
+	PEV_PGROTATED,    /* pages rotated to the inactive tail */
+	NR_POLICY_EVENTS
+};
+
+/* The list a page is on, for the nr_{in,}active_{anon,file} gauges and the refault test. */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS,
+	LRU_NONE = NR_LRU_LISTS /* not on a list (isolated, or not resident) */
+};
+
+/*
+ * The mechanism as a policy sees it. Only the first fields are public, so the
+ * per-frame private area is one multiply away; the rest is the core's.
+ */
+struct policy_ctx {
+	void *state;              /* the policy's own state, set by init() */
+	unsigned char *priv_base; /* page_priv_size bytes per frame */
+	size_t priv_size;         /* == ops->page_priv_size */
+	uint32_t nr_frames;       /* frames the policy may see (capacity in cache mode) */
+};
+
+/* policy_priv() - the policy's private bytes for @pfn. */
+static inline void *policy_priv(struct policy_ctx *ctx, uint32_t pfn)
+{
+	return ctx->priv_base + (size_t)pfn * ctx->priv_size;
+}
+
+struct reclaim_policy_ops {
+	const char *name;        /* registry name, e.g. "arc" */
+	const char *description; /* one line with the source paper */
+	const char *params;      /* policy.<name>.* keys with defaults, for `mmsim policies` */
+	size_t page_priv_size;   /* bytes of private state per frame */
+	bool needs_future;       /* offline: the core computes next-use (policy_next_use) */
+
+	int (*init)(struct policy_ctx *ctx);   /* 0, or -1 after policy_error() */
+	void (*destroy)(struct policy_ctx *ctx);
+	void (*page_added)(struct policy_ctx *ctx, uint32_t pfn, unsigned flags);
+	void (*page_accessed)(struct policy_ctx *ctx, uint32_t pfn, unsigned access); /* optional */
+	void (*mark_accessed)(struct policy_ctx *ctx, uint32_t pfn);                 /* optional */
+	void (*shrink)(struct policy_ctx *ctx, struct reclaim_control *rc);
+	void (*page_removed)(struct policy_ctx *ctx, uint32_t pfn);
+	uint64_t (*shadow_of)(struct policy_ctx *ctx, uint32_t pfn);               /* optional */
+	unsigned (*refault)(struct policy_ctx *ctx, uint32_t pfn, uint64_t shadow); /* optional */
+};
+
+/* ---- Calls into the mechanism (implemented in sim/) ---- */
+
+/* policy_page_key() - stable identity of the page in @pfn (owner and page index). */
+uint64_t policy_page_key(struct policy_ctx *ctx, uint32_t pfn);
+/* policy_page_flags() - PGF_* of the page in @pfn. */
+unsigned policy_page_flags(struct policy_ctx *ctx, uint32_t pfn);
+/* policy_page_memcg() - the cgroup the page is charged to (0 = root). */
+uint32_t policy_page_memcg(struct policy_ctx *ctx, uint32_t pfn);
+/* policy_page_zone() - the zone index of the frame. */
+unsigned policy_page_zone(struct policy_ctx *ctx, uint32_t pfn);
+
+/**
+ * policy_page_referenced() - harvest the accessed bits of @pfn through rmap.
+ * Clears the young bit in every PTE mapping the page, without a TLB flush on
+ * x86 (a translation cached in the TLB keeps the bit clear until a walk).
+ * Return: number of young PTEs found (cache mode: 1 if hit since last call),
+ * or -1 if the rmap walk could not be done (the kernel then keeps the page).
+ */
+int policy_page_referenced(struct policy_ctx *ctx, uint32_t pfn);
+
+/* Results of policy_reclaim_page(). */
+enum reclaim_result {
+	RECLAIM_FREED,     /* the page is gone; page_removed() has run */
+	RECLAIM_KEEP,      /* could not reclaim now (dirty under writeback, no swap slot...) */
+	RECLAIM_ACTIVATE,  /* the mechanism says activate it (add_to_swap failed, locked) */
+};
+
+/**
+ * policy_reclaim_page() - evict @pfn: unmap from every mapper (TLB shootdown
+ * batched per shrink call), write back / swap out as needed, record the shadow
+ * entry, free the frame. Increments rc->nr_reclaimed on success.
+ */
+enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_control *rc,
+					uint32_t pfn);
+
+/* policy_set_lru() - tell the core which list @pfn is on now (vmstat gauges, refault test). */
+void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru);
+/* policy_lru_size() - pages on @lru in @memcg (0 = whole node), from policy_set_lru(). */
+uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list lru);
+/* policy_event() - count a vmstat event (pgactivate, pgdeactivate, pgrefill, pgrotated). */
+void policy_event(struct policy_ctx *ctx, enum policy_event ev, uint64_t n);
+/* policy_note_activation() - workingset_activation(): advance nonresident_age for @pfn's lruvec. */
+void policy_note_activation(struct policy_ctx *ctx, uint32_t pfn);
+/* policy_note_cost() - lru_note_cost(): add reclaim cost to anon (file=false) or file. */
+void policy_note_cost(struct policy_ctx *ctx, uint32_t memcg, bool file, uint64_t cost);
+
+/* policy_next_use() - for needs_future policies: position of the next access to the page
+ * being added/accessed now (UINT64_MAX = never again). Valid inside page_added/page_accessed. */
+uint64_t policy_next_use(struct policy_ctx *ctx);
+/* policy_now_ns() - simulated time. */
+uint64_t policy_now_ns(struct policy_ctx *ctx);
+/* policy_swappiness() - vm.swappiness (0..200) for @memcg. */
+unsigned policy_swappiness(struct policy_ctx *ctx, uint32_t memcg);
+
+/* Configuration: policy.<name>.<key> values. Return false if unset (then *out is untouched). */
+bool policy_config_u64(struct policy_ctx *ctx, const char *key, uint64_t *out);
+bool policy_config_double(struct policy_ctx *ctx, const char *key, double *out);
+/* policy_error() - report a configuration error (printed as "mmsim: policy NAME: msg"). */
+void policy_error(struct policy_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- Intrusive doubly-linked lists of frames, links in the policy's private area ---- */
+
+struct pfn_link {
+	uint32_t prev; /* towards the head, PFN_NONE at the head */
+	uint32_t next; /* towards the tail, PFN_NONE at the tail */
+};
+
+struct pfn_list {
+	uint32_t head;  /* most recently added end */
+	uint32_t tail;  /* the eviction end */
+	uint64_t nr;    /* number of frames on the list */
+	size_t link_off; /* offset of struct pfn_link inside the per-frame private area */
+};
+
+static inline struct pfn_link *pfn_list_link(struct policy_ctx *ctx, const struct pfn_list *l,
+					      uint32_t pfn)
+{
+	return (struct pfn_link *)((unsigned char *)policy_priv(ctx, pfn) + l->link_off);
+}
+
+static inline void pfn_list_init(struct pfn_list *l, size_t link_off)
+{
+	l->head = l->tail = PFN_NONE;
+	l->nr = 0;
+	l->link_off = link_off;
+}
+
+static inline void pfn_list_add_head(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
+{
+	struct pfn_link *n = pfn_list_link(ctx, l, pfn);
+
+	n->prev = PFN_NONE;
+	n->next = l->head;
+	if (l->head != PFN_NONE)
+		pfn_list_link(ctx, l, l->head)->prev = pfn;
+	else
+		l->tail = pfn;
+	l->head = pfn;
+	l->nr++;
+}
+
+static inline void pfn_list_add_tail(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
+{
+	struct pfn_link *n = pfn_list_link(ctx, l, pfn);
+
+	n->next = PFN_NONE;
+	n->prev = l->tail;
+	if (l->tail != PFN_NONE)
+		pfn_list_link(ctx, l, l->tail)->next = pfn;
+	else
+		l->head = pfn;
+	l->tail = pfn;
+	l->nr++;
+}
+
+static inline void pfn_list_del(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
+{
+	struct pfn_link *n = pfn_list_link(ctx, l, pfn);
+
+	if (n->prev != PFN_NONE)
+		pfn_list_link(ctx, l, n->prev)->next = n->next;
+	else
+		l->head = n->next;
+	if (n->next != PFN_NONE)
+		pfn_list_link(ctx, l, n->next)->prev = n->prev;
+	else
+		l->tail = n->prev;
+	n->prev = n->next = PFN_NONE;
+	l->nr--;
+}
+
+static inline void pfn_list_move_head(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
+{
+	if (l->head == pfn)
+		return;
+	pfn_list_del(ctx, l, pfn);
+	pfn_list_add_head(ctx, l, pfn);
+}
+
+#endif /* MMSIM_POLICY_H */
