@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ====================================================================== */
@@ -34,6 +35,13 @@ const struct trace_format_ops *trace_format_find(const char *name)
 		if (!strcmp(trace_formats[i]->name, name))
 			return trace_formats[i];
 	return NULL;
+}
+
+bool trace_format_known(const char *name, bool writable)
+{
+	const struct trace_format_ops *ops = trace_format_find(name);
+
+	return ops && (!writable || ops->wopen);
 }
 
 const char *trace_format_names(void)
@@ -817,6 +825,13 @@ int trace_writer_open(struct trace_writer **out, const char *path, const char *f
 		w->tmp_path = xmalloc(n);
 		snprintf(w->tmp_path, n, "%s.tmpXXXXXX", path);
 		fd = mkstemp(w->tmp_path);
+		if (fd >= 0) {
+			/* mkstemp creates 0600; give the result the usual 0666 & ~umask. */
+			mode_t mask = umask(0);
+
+			umask(mask);
+			fchmod(fd, 0666 & ~mask);
+		}
 		if (fd < 0 || !(w->f = fdopen(fd, "wb"))) {
 			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 			if (fd >= 0)

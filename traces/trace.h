@@ -232,5 +232,7 @@ const char *trace_writer_error(const struct trace_writer *w);
 
 /* trace_format_names() - the reader format names, comma-separated, for --help. */
 const char *trace_format_names(void);
+/* trace_format_known() - @name is a format that can be read (or written, if @writable). */
+bool trace_format_known(const char *name, bool writable);
 
 #endif /* MMSIM_TRACE_H */
