@@ -277,7 +277,7 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 		rec->arg = v;
 		break;
 	case TRACE_OP_MMAP: {
-		uint64_t bits = 0, prot = TRACE_PROT_R | TRACE_PROT_W;
+		uint64_t bits = 0, prot = TRACE_PROT_R | TRACE_PROT_W, pbits;
 		bool have_prot = false, have_share = false;
 
 		for (const char *w = s; n && w <= s + n;) {
@@ -297,8 +297,11 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 				bits |= TRACE_MAP_LOCKED;
 			else if (wl == 5 && !memcmp(w, "stack", 5))
 				bits |= TRACE_MAP_STACK;
-			else if (!have_prot && !parse_prot(w, wl, &prot))
+			else if (!parse_prot(w, wl, &pbits) && !(have_prot && (pbits & prot))) {
+				/* DESIGN.md writes "shared|r|x": letters may come in several words. */
+				prot = have_prot ? prot | pbits : pbits;
 				have_prot = true;
+			}
 			else {
 				snprintf(err, errlen, "bad mmap flag '%.*s' (expected anon, shared, private, locked, stack or r/w/x letters)",
 					 (int)wl, w);
