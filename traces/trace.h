@@ -21,7 +21,8 @@
  *   exit exec       -                 -            -           -
  *   read write      file offset       bytes        file id     size=N (original object size)
  *   fadvise         file offset       bytes (0=EOF) file id    enum trace_fadv
- *   alloc free      -                 -            -           order | zone << 8
+ *   alloc free      handle (id)       -            -           order | zone << 8
+ *                   (a free names the handle of an earlier alloc)
  *   mlock munlock   start             bytes        -           -
  */
 #ifndef MMSIM_TRACE_H
