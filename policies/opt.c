@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/*
+ * opt.c - Belady's MIN (OPT), the offline optimum.
+ *
+ * Theory: on a miss with memory full, evict the resident page whose next use
+ * lies farthest in the future (or never comes). Belady, "A study of
+ * replacement algorithms for a virtual-storage computer", IBM Systems Journal
+ * 1966; Mattson et al. 1970 proved it minimal for demand paging. The core
+ * makes a first pass over the trace and hands the next-use position of the
+ * page being touched to page_added/page_accessed (policy_next_use()); the
+ * policy keeps resident pages in a binary max-heap on that position, so each
+ * step costs O(log n). Pages never used again carry UINT64_MAX and go first.
+ * Parameters: none. Offline: needs the whole trace in advance.
+ */
+#include "policy.h"
+
+#include <stdlib.h>
+
+struct opt_page {
+	uint64_t next_use; /* position of the next touch, UINT64_MAX = never */
+	uint32_t heap_idx; /* index in the heap array */
+};
+
+struct opt_state {
+	uint32_t *heap; /* pfns, max-heap on next_use */
+	uint32_t nr;    /* pages in the heap */
+};
+
+static int opt_init(struct policy_ctx *ctx)
+{
+	struct opt_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -1;
+	s->heap = malloc(((size_t)ctx->nr_frames + 1) * sizeof(uint32_t));
+	if (!s->heap) {
+		free(s);
+		return -1;
+	}
+	ctx->state = s;
+	return 0;
+}
+
+static void opt_destroy(struct policy_ctx *ctx)
+{
+	struct opt_state *s = ctx->state;
+
+	free(s->heap);
+	free(s);
+}
+
+static inline uint64_t key_at(struct policy_ctx *ctx, struct opt_state *s, uint32_t i)
+{
+	return ((struct opt_page *)policy_priv(ctx, s->heap[i]))->next_use;
+}
+
+static inline void place(struct policy_ctx *ctx, struct opt_state *s, uint32_t i, uint32_t pfn)
+{
+	s->heap[i] = pfn;
+	((struct opt_page *)policy_priv(ctx, pfn))->heap_idx = i;
+}
+
+static void sift_up(struct policy_ctx *ctx, struct opt_state *s, uint32_t i)
+{
+	uint32_t pfn = s->heap[i];
+	uint64_t k = ((struct opt_page *)policy_priv(ctx, pfn))->next_use;
+
+	while (i > 0 && key_at(ctx, s, (i - 1) / 2) < k) {
+		place(ctx, s, i, s->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	place(ctx, s, i, pfn);
+}
+
+static void sift_down(struct policy_ctx *ctx, struct opt_state *s, uint32_t i)
+{
+	uint32_t pfn = s->heap[i];
+	uint64_t k = ((struct opt_page *)policy_priv(ctx, pfn))->next_use;
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+
+		if (c >= s->nr)
+			break;
+		if (c + 1 < s->nr && key_at(ctx, s, c + 1) > key_at(ctx, s, c))
+			c++;
+		if (key_at(ctx, s, c) <= k)
+			break;
+		place(ctx, s, i, s->heap[c]);
+		i = c;
+	}
+	place(ctx, s, i, pfn);
+}
+
+static void opt_page_added(struct policy_ctx *ctx, uint32_t pfn, unsigned flags)
+{
+	struct opt_state *s = ctx->state;
+
+	((struct opt_page *)policy_priv(ctx, pfn))->next_use = policy_next_use(ctx);
+	place(ctx, s, s->nr++, pfn);
+	sift_up(ctx, s, s->nr - 1);
+	policy_set_lru(ctx, pfn, (flags & PG_ADD_FILE) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON);
+}
+
+static void opt_page_accessed(struct policy_ctx *ctx, uint32_t pfn, unsigned access)
+{
+	struct opt_state *s = ctx->state;
+	struct opt_page *p = policy_priv(ctx, pfn);
+	uint64_t old = p->next_use;
+
+	(void)access;
+	p->next_use = policy_next_use(ctx);
+	if (p->next_use > old)
+		sift_up(ctx, s, p->heap_idx);
+	else
+		sift_down(ctx, s, p->heap_idx);
+}
+
+static void opt_page_removed(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct opt_state *s = ctx->state;
+	uint32_t i = ((struct opt_page *)policy_priv(ctx, pfn))->heap_idx;
+	uint32_t last = s->heap[--s->nr];
+
+	if (i == s->nr)
+		return;
+	place(ctx, s, i, last);
+	sift_down(ctx, s, i);
+	sift_up(ctx, s, ((struct opt_page *)policy_priv(ctx, last))->heap_idx);
+}
+
+static void opt_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
+{
+	struct opt_state *s = ctx->state;
+	uint32_t budget = s->nr;
+
+	while (rc->nr_reclaimed < rc->nr_to_reclaim && budget-- && s->nr) {
+		uint32_t victim = s->heap[0];
+
+		rc->nr_scanned++;
+		if (policy_reclaim_page(ctx, rc, victim) != RECLAIM_FREED) {
+			/* Cannot go now: treat it as needed soonest so the next candidate surfaces. */
+			((struct opt_page *)policy_priv(ctx, victim))->next_use = 0;
+			sift_down(ctx, s, 0);
+		}
+	}
+}
+
+const struct reclaim_policy_ops opt_policy = {
+	.name = "opt",
+	.description = "Belady's MIN: evict the page used farthest in the future (offline; Belady 1966)",
+	.params = "(none; needs the whole trace: a first pass computes next uses)",
+	.page_priv_size = sizeof(struct opt_page),
+	.needs_future = true,
+	.init = opt_init,
+	.destroy = opt_destroy,
+	.page_added = opt_page_added,
+	.page_accessed = opt_page_accessed,
+	.shrink = opt_shrink,
+	.page_removed = opt_page_removed,
+};

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cachesim.c - cache mode: replacement policies on their own.
+ *
+ * Theory: to compare replacement algorithms with the literature, the machine
+ * is reduced to a cache of exactly C page frames. Every page a data access
+ * touches is looked up: resident → hit (the frame's accessed bit is set, as
+ * the MMU sets a PTE's young bit, and the dirty bit on a store); absent → miss
+ * (cold misses included), and when all C frames are in use the policy is
+ * asked to reclaim exactly one page. Nothing else competes for frames: no
+ * page tables, no watermarks, no kswapd. What is counted:
+ *
+ *   accesses          page touches (an access spanning k pages touches k)
+ *   misses            touches of non-resident pages
+ *   evictions         pages reclaimed (= misses - C once the cache filled)
+ *   dirty_evictions   evicted pages written since they were loaded
+ *   pagecache_misses  misses on file pages (read/write ops)
+ *
+ * Page identity: R/W/X name (pid, virtual page); read/write name (file, page).
+ * Other records (mmap, fork, exit, madvise, alloc, ...) do not touch data
+ * pages and are ignored here. Several traces are replayed one after the other
+ * as a single stream.
+ *
+ * Time: a record's timestamp, when present and later than the clock, sets
+ * the clock; each touch then costs cost.access and each miss cost.major_fault
+ * (the page comes from storage). timeline.csv gets a row at every multiple
+ * of metrics.interval the clock passes and one at the end.
+ *
+ * Offline policies (needs_future) get a first pass over the traces that
+ * records, for every touch, the position of the next touch of the same page;
+ * policy_next_use() returns it during page_added/page_accessed.
+ *
+ * Hot path: records are decoded in batches into one buffer; a touch is one
+ * hash probe (open addressing, linear probing, keys in a flat array) plus,
+ * only for policies that ask for it, one page_accessed call. No allocation.
+ */
+#include "cachesim.h"
+
+#include "policy_core.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CS_BATCH 4096            /* records decoded per trace_read */
+#define CS_PAGE_SHIFT 12         /* 4 KiB pages */
+#define CS_PAGE_BITS 44          /* page numbers below 2^44 (addresses below 2^56) */
+#define CS_OWNER_BITS 19         /* distinct (pid | file) owners per run */
+#define CS_EMPTY UINT64_MAX      /* empty hash slot; never a valid key (bit 63 clear) */
+
+#define CSF_REF   0x01u /* accessed since the policy last looked */
+#define CSF_DIRTY 0x02u /* written since loaded */
+#define CSF_FILE  0x04u /* page-cache page */
+
+/* A growable open-addressing map u64 -> u64, for owners and first-pass positions. */
+struct u64map {
+	uint64_t *keys; /* CS_EMPTY = free */
+	uint64_t *vals; /* values */
+	uint64_t mask;  /* capacity - 1 */
+	uint64_t nr;    /* entries */
+};
+
+static inline uint64_t mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static void u64map_init(struct u64map *m, uint64_t cap)
+{
+	uint64_t n = 16;
+
+	while (n < cap * 2)
+		n <<= 1;
+	m->keys = xmalloc(n * sizeof(uint64_t));
+	m->vals = xmalloc(n * sizeof(uint64_t));
+	memset(m->keys, 0xff, n * sizeof(uint64_t));
+	m->mask = n - 1;
+	m->nr = 0;
+}
+
+static void u64map_free(struct u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+/* Slot of @k, or of the empty slot where it would go. */
+static inline uint64_t u64map_slot(const struct u64map *m, uint64_t k)
+{
+	uint64_t i = mix(k) & m->mask;
+
+	while (m->keys[i] != CS_EMPTY && m->keys[i] != k)
+		i = (i + 1) & m->mask;
+	return i;
+}
+
+static void u64map_put(struct u64map *m, uint64_t k, uint64_t v);
+
+static void u64map_grow(struct u64map *m)
+{
+	struct u64map old = *m;
+
+	u64map_init(m, (old.mask + 1));
+	for (uint64_t i = 0; i <= old.mask; i++)
+		if (old.keys[i] != CS_EMPTY)
+			u64map_put(m, old.keys[i], old.vals[i]);
+	u64map_free(&old);
+}
+
+static void u64map_put(struct u64map *m, uint64_t k, uint64_t v)
+{
+	uint64_t i;
+
+	if ((m->nr + 1) * 2 > m->mask + 1)
+		u64map_grow(m);
+	i = u64map_slot(m, k);
+	if (m->keys[i] == CS_EMPTY) {
+		m->keys[i] = k;
+		m->nr++;
+	}
+	m->vals[i] = v;
+}
+
+struct cachesim {
+	struct policy_core pc;      /* the policy and its private area */
+	const struct cachesim_opts *o;
+	struct metrics *m;          /* counters */
+	uint32_t capacity;          /* frames */
+	uint32_t used;              /* frames holding a page */
+	uint32_t next_fresh;        /* frames never used yet: next_fresh..capacity-1 */
+	uint32_t *free_stack;       /* frames freed by eviction */
+	uint32_t nr_free_stack;     /* entries on free_stack */
+	uint64_t *fkey;             /* page key per frame */
+	uint8_t *fflags;            /* CSF_* per frame */
+	uint64_t *hkeys;            /* key -> frame table: keys (CS_EMPTY = free) */
+	uint32_t *hvals;            /* ... frames */
+	uint64_t hmask;             /* table size - 1 */
+	struct u64map owners;       /* (kind << 32 | pid or file) -> owner index */
+	uint64_t last_owner;        /* one-entry cache of owners */
+	uint64_t last_owner_idx;    /* ... its index */
+	uint64_t *next_use;         /* needs_future: next touch position per touch */
+	uint64_t nr_touches;        /* touches in the first pass */
+	uint64_t touch;             /* position of the current touch */
+	uint64_t now;               /* simulated ns */
+	uint64_t cost_access;       /* cost.access */
+	uint64_t cost_miss;         /* cost.major_fault */
+	uint64_t interval;          /* metrics.interval */
+	uint64_t next_tick;         /* next timeline row time */
+	char *err;                  /* error buffer */
+	size_t errlen;              /* its size */
+};
+
+/* ---- page keys ---- */
+
+/* Owner index of (kind, id); -1 when the run has too many owners. */
+static inline int64_t owner_index(struct cachesim *cs, uint64_t owner)
+{
+	uint64_t i;
+
+	if (owner == cs->last_owner)
+		return (int64_t)cs->last_owner_idx;
+	i = u64map_slot(&cs->owners, owner);
+	if (cs->owners.keys[i] == CS_EMPTY) {
+		if (cs->owners.nr >= (1ULL << CS_OWNER_BITS))
+			return -1;
+		u64map_put(&cs->owners, owner, cs->owners.nr);
+		i = u64map_slot(&cs->owners, owner);
+	}
+	cs->last_owner = owner;
+	cs->last_owner_idx = cs->owners.vals[i];
+	return (int64_t)cs->last_owner_idx;
+}
+
+/*
+ * Page range [*first, *last] of a record and its owner's key prefix.
+ * Return: 1 if the record touches data pages, 0 if not, -1 on a key overflow.
+ */
+static int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t *prefix,
+			uint64_t *first, uint64_t *last)
+{
+	uint64_t owner, len, end;
+	int64_t idx;
+
+	if (trace_op_is_mem(r->op)) {
+		owner = r->pid;
+		len = r->len ? r->len : 1;
+	} else if (trace_op_is_file_io(r->op)) {
+		owner = (1ULL << 32) | r->file;
+		len = r->len ? r->len : TRACE_PAGE_SIZE;
+	} else {
+		return 0;
+	}
+	end = r->addr + len - 1;
+	if (end < r->addr)
+		end = UINT64_MAX;
+	*first = r->addr >> CS_PAGE_SHIFT;
+	*last = end >> CS_PAGE_SHIFT;
+	if (*last >= (1ULL << CS_PAGE_BITS)) {
+		snprintf(cs->err, cs->errlen, "address 0x%llx is beyond the 2^56 bytes cache mode keys",
+			 (unsigned long long)end);
+		return -1;
+	}
+	idx = owner_index(cs, owner);
+	if (idx < 0) {
+		snprintf(cs->err, cs->errlen, "more than %llu distinct processes and files",
+			 1ULL << CS_OWNER_BITS);
+		return -1;
+	}
+	*prefix = (uint64_t)idx << CS_PAGE_BITS;
+	return 1;
+}
+
+/* ---- key -> frame table ---- */
+
+static inline uint64_t ht_slot(const struct cachesim *cs, uint64_t key)
+{
+	uint64_t i = mix(key) & cs->hmask;
+
+	while (cs->hkeys[i] != CS_EMPTY && cs->hkeys[i] != key)
+		i = (i + 1) & cs->hmask;
+	return i;
+}
+
+/* Backward-shift deletion: no tombstones, probe chains stay short. */
+static void ht_delete(struct cachesim *cs, uint64_t key)
+{
+	uint64_t i = ht_slot(cs, key), j = i;
+
+	SIM_BUG_ON(cs->hkeys[i] != key);
+	for (;;) {
+		j = (j + 1) & cs->hmask;
+		if (cs->hkeys[j] == CS_EMPTY)
+			break;
+		uint64_t home = mix(cs->hkeys[j]) & cs->hmask;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			cs->hkeys[i] = cs->hkeys[j];
+			cs->hvals[i] = cs->hvals[j];
+			i = j;
+		}
+	}
+	cs->hkeys[i] = CS_EMPTY;
+}
+
+/* ---- mechanism for the policy ---- */
+
+static uint64_t cs_page_key(void *mech, uint32_t pfn)
+{
+	return ((struct cachesim *)mech)->fkey[pfn];
+}
+
+static unsigned cs_page_flags(void *mech, uint32_t pfn)
+{
+	uint8_t f = ((struct cachesim *)mech)->fflags[pfn];
+
+	return ((f & CSF_FILE) ? PGF_FILE : 0) | ((f & CSF_DIRTY) ? PGF_DIRTY : 0);
+}
+
+static uint32_t cs_page_memcg(void *mech, uint32_t pfn)
+{
+	(void)mech;
+	(void)pfn;
+	return 0;
+}
+
+static unsigned cs_page_zone(void *mech, uint32_t pfn)
+{
+	(void)mech;
+	(void)pfn;
+	return TRACE_ZONE_NORMAL;
+}
+
+static int cs_page_referenced(void *mech, uint32_t pfn)
+{
+	struct cachesim *cs = mech;
+	int ref = cs->fflags[pfn] & CSF_REF;
+
+	cs->fflags[pfn] &= (uint8_t)~CSF_REF;
+	return ref ? 1 : 0;
+}
+
+static enum reclaim_result cs_reclaim_page(void *mech, struct reclaim_control *rc, uint32_t pfn)
+{
+	struct cachesim *cs = mech;
+
+	cs->m->evictions++;
+	if (cs->fflags[pfn] & CSF_DIRTY)
+		cs->m->dirty_evictions++;
+	if (cs->fflags[pfn] & CSF_FILE)
+		cs->m->nr_file_pages--;
+	else
+		cs->m->nr_anon_pages--;
+	ht_delete(cs, cs->fkey[pfn]);
+	cs->pc.ops->page_removed(&cs->pc.ctx, pfn);
+	policy_core_forget(&cs->pc, pfn);
+	cs->fflags[pfn] = 0;
+	cs->free_stack[cs->nr_free_stack++] = pfn;
+	cs->used--;
+	rc->nr_reclaimed++;
+	return RECLAIM_FREED;
+}
+
+static uint64_t cs_now(void *mech)
+{
+	return ((struct cachesim *)mech)->now;
+}
+
+static const struct policy_mech_ops cachesim_mech = {
+	.page_key = cs_page_key,
+	.page_flags = cs_page_flags,
+	.page_memcg = cs_page_memcg,
+	.page_zone = cs_page_zone,
+	.page_referenced = cs_page_referenced,
+	.reclaim_page = cs_reclaim_page,
+	.now_ns = cs_now,
+};
+
+/* ---- replay ---- */
+
+static int open_trace(struct cachesim *cs, const char *path, struct trace_reader **r)
+{
+	return trace_open(r, path, cs->o->topts, cs->err, cs->errlen);
+}
+
+/* First pass: next-use position of every touch. */
+static int first_pass(struct cachesim *cs, struct trace_rec *buf)
+{
+	struct u64map last;
+	uint64_t cap = 1 << 20;
+
+	u64map_init(&last, 1 << 16);
+	cs->next_use = xmalloc(cap * sizeof(uint64_t));
+	for (int t = 0; t < cs->o->nr_traces; t++) {
+		struct trace_reader *r;
+		long n;
+
+		if (open_trace(cs, cs->o->traces[t], &r))
+			goto fail;
+		while ((n = trace_read(r, buf, CS_BATCH)) > 0) {
+			for (long i = 0; i < n; i++) {
+				uint64_t prefix, first, lastp;
+				int k = record_pages(cs, &buf[i], &prefix, &first, &lastp);
+
+				if (k < 0) {
+					char why[256];
+
+					snprintf(why, sizeof(why), "%s", cs->err);
+					snprintf(cs->err, cs->errlen, "%s: record %llu: %s",
+						 cs->o->traces[t],
+						 (unsigned long long)(trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1),
+						 why);
+					trace_close(r);
+					goto fail;
+				}
+				for (uint64_t p = first; k && p <= lastp; p++) {
+					uint64_t key = prefix | p, s = u64map_slot(&last, key);
+
+					if (cs->nr_touches == cap) {
+						cap *= 2;
+						cs->next_use = xrealloc(cs->next_use, cap * sizeof(uint64_t));
+					}
+					cs->next_use[cs->nr_touches] = UINT64_MAX;
+					if (last.keys[s] == key)
+						cs->next_use[last.vals[s]] = cs->nr_touches;
+					u64map_put(&last, key, cs->nr_touches);
+					cs->nr_touches++;
+				}
+			}
+		}
+		if (n < 0) {
+			snprintf(cs->err, cs->errlen, "%s", trace_error(r));
+			trace_close(r);
+			goto fail;
+		}
+		trace_close(r);
+	}
+	u64map_free(&last);
+	/* The owner table is rebuilt identically by the second pass. */
+	u64map_free(&cs->owners);
+	u64map_init(&cs->owners, 64);
+	cs->last_owner = UINT64_MAX;
+	return 0;
+fail:
+	u64map_free(&last);
+	return -1;
+}
+
+static void sample(struct cachesim *cs, uint64_t t)
+{
+	struct metrics *m = cs->m;
+
+	m->sim_time_ns = t;
+	m->nr_free_pages = cs->capacity - cs->used;
+	if (cs->o->out)
+		output_timeline_row(cs->o->out, t, m);
+}
+
+static inline void advance(struct cachesim *cs, uint64_t dt)
+{
+	cs->now += dt;
+	while (cs->now >= cs->next_tick) {
+		sample(cs, cs->next_tick);
+		cs->next_tick += cs->interval;
+	}
+}
+
+static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
+{
+	const struct reclaim_policy_ops *ops = cs->pc.ops;
+	uint32_t pfn;
+	uint64_t slot;
+
+	cs->m->misses++;
+	if (file)
+		cs->m->pagecache_misses++;
+	if (cs->used == cs->capacity) {
+		struct reclaim_control rc = {
+			.reclaimer = RECLAIM_CACHE,
+			.nr_to_reclaim = 1,
+			.priority = DEF_PRIORITY,
+			.may_swap = true,
+			.may_writepage = true,
+		};
+
+		ops->shrink(&cs->pc.ctx, &rc);
+		/* Cache mode's contract: exactly one victim per miss. */
+		SIM_BUG_ON(rc.nr_reclaimed != 1);
+	}
+	pfn = cs->nr_free_stack ? cs->free_stack[--cs->nr_free_stack] : cs->next_fresh++;
+	cs->used++;
+	slot = ht_slot(cs, key);
+	cs->hkeys[slot] = key;
+	cs->hvals[slot] = pfn;
+	cs->fkey[pfn] = key;
+	cs->fflags[pfn] = (uint8_t)((write ? CSF_DIRTY : 0) | (file ? CSF_FILE : 0));
+	if (file)
+		cs->m->nr_file_pages++;
+	else
+		cs->m->nr_anon_pages++;
+	policy_core_clear_priv(&cs->pc, pfn);
+	ops->page_added(&cs->pc.ctx, pfn,
+			(file ? PG_ADD_FILE : PG_ADD_FAULT) | (write ? PG_ADD_DIRTY : 0));
+}
+
+static int replay(struct cachesim *cs, struct trace_rec *buf)
+{
+	const struct reclaim_policy_ops *ops = cs->pc.ops;
+	bool future = ops->needs_future;
+	uint64_t shown = 0;
+	time_t last_shown = 0;
+
+	for (int t = 0; t < cs->o->nr_traces; t++) {
+		struct trace_reader *r;
+		long n;
+
+		if (open_trace(cs, cs->o->traces[t], &r))
+			return -1;
+		while ((n = trace_read(r, buf, CS_BATCH)) > 0) {
+			for (long i = 0; i < n; i++) {
+				const struct trace_rec *rec = &buf[i];
+				uint64_t prefix, first, last;
+				int k = record_pages(cs, rec, &prefix, &first, &last);
+				bool write = rec->op == TRACE_OP_W || rec->op == TRACE_OP_WRITE;
+				bool file = trace_op_is_file_io(rec->op);
+
+				if (k <= 0) {
+					if (k < 0) {
+						char why[256];
+
+						snprintf(why, sizeof(why), "%s", cs->err);
+						snprintf(cs->err, cs->errlen, "%s: record %llu: %s",
+							 cs->o->traces[t],
+							 (unsigned long long)(trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1),
+							 why);
+						trace_close(r);
+						return -1;
+					}
+					continue;
+				}
+				if ((rec->flags & TREC_TIME) && rec->time > cs->now)
+					advance(cs, rec->time - cs->now);
+				for (uint64_t p = first; p <= last; p++) {
+					uint64_t key = prefix | p;
+					uint64_t s = ht_slot(cs, key);
+
+					cs->m->accesses++;
+					if (future)
+						cs->pc.next_use = cs->next_use[cs->touch];
+					cs->touch++;
+					if (cs->hkeys[s] == key) {
+						uint32_t pfn = cs->hvals[s];
+
+						cs->fflags[pfn] |= (uint8_t)(CSF_REF | (write ? CSF_DIRTY : 0));
+						if (ops->page_accessed)
+							ops->page_accessed(&cs->pc.ctx, pfn,
+									   write ? PG_ACC_WRITE : 0);
+						advance(cs, cs->cost_access);
+					} else {
+						miss(cs, key, write, file);
+						advance(cs, cs->cost_access + cs->cost_miss);
+					}
+				}
+			}
+			if (cs->o->progress && cs->m->accesses - shown > (1u << 22)) {
+				time_t now = time(NULL);
+
+				shown = cs->m->accesses;
+				if (now != last_shown) {
+					last_shown = now;
+					fprintf(stderr, "\rmmsim: %s: %llu accesses, %llu misses ",
+						cs->o->traces[t], (unsigned long long)cs->m->accesses,
+						(unsigned long long)cs->m->misses);
+				}
+			}
+		}
+		if (n < 0) {
+			snprintf(cs->err, cs->errlen, "%s", trace_error(r));
+			trace_close(r);
+			return -1;
+		}
+		trace_close(r);
+	}
+	if (cs->o->progress && last_shown)
+		fputc('\n', stderr);
+	return 0;
+}
+
+int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, size_t errlen)
+{
+	struct cachesim *cs;
+	struct trace_rec *buf;
+	uint64_t table = 16;
+	int ret = -1;
+
+	err[0] = 0;
+	if (!o->capacity || o->capacity > UINT32_MAX - 1) {
+		snprintf(err, errlen, "--capacity must be between 1 and %u pages", UINT32_MAX - 1);
+		return -1;
+	}
+	memset(m, 0, sizeof(*m));
+	cs = xcalloc(1, sizeof(*cs));
+	cs->o = o;
+	cs->m = m;
+	cs->err = err;
+	cs->errlen = errlen;
+	cs->capacity = (uint32_t)o->capacity;
+	cs->fkey = xmalloc((size_t)cs->capacity * sizeof(uint64_t));
+	cs->fflags = xcalloc(cs->capacity, 1);
+	cs->free_stack = xmalloc((size_t)cs->capacity * sizeof(uint32_t));
+	while (table < 2 * o->capacity)
+		table <<= 1;
+	cs->hkeys = xmalloc(table * sizeof(uint64_t));
+	cs->hvals = xmalloc(table * sizeof(uint32_t));
+	memset(cs->hkeys, 0xff, table * sizeof(uint64_t));
+	cs->hmask = table - 1;
+	u64map_init(&cs->owners, 64);
+	cs->last_owner = UINT64_MAX;
+	cs->cost_access = config_time_ns(o->cfg, "cost.access");
+	cs->cost_miss = config_time_ns(o->cfg, "cost.major_fault");
+	cs->interval = config_time_ns(o->cfg, "metrics.interval");
+	cs->next_tick = cs->interval;
+	buf = xmalloc(CS_BATCH * sizeof(*buf));
+
+	if (o->ops->needs_future && first_pass(cs, buf))
+		goto out;
+	if (policy_core_init(&cs->pc, o->ops, &cachesim_mech, cs, o->cfg, m, cs->capacity))
+		goto out_policy;
+	if (replay(cs, buf))
+		goto out_policy;
+	m->sim_time_ns = cs->now;
+	m->nr_free_pages = cs->capacity - cs->used;
+	if (o->out && cs->now + cs->interval != cs->next_tick)
+		sample(cs, cs->now); /* the end, unless it fell exactly on a tick */
+	ret = 0;
+out_policy:
+	policy_core_destroy(&cs->pc);
+out:
+	free(buf);
+	free(cs->next_use);
+	u64map_free(&cs->owners);
+	free(cs->hkeys);
+	free(cs->hvals);
+	free(cs->fkey);
+	free(cs->fflags);
+	free(cs->free_stack);
+	free(cs);
+	return ret;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cachesim.h - cache mode (`mmsim run --capacity PAGES`): a trace's data pages
+ * replayed against exactly PAGES frames managed by one reclaim policy.
+ */
+#ifndef MMSIM_CACHESIM_H
+#define MMSIM_CACHESIM_H
+
+#include "config.h"
+#include "metrics.h"
+#include "output.h"
+#include "policy.h"
+#include "trace.h"
+
+struct cachesim_opts {
+	uint64_t capacity;                      /* frames */
+	const struct reclaim_policy_ops *ops;   /* the policy */
+	const struct config *cfg;               /* costs, metrics.interval, policy keys */
+	const char *const *traces;              /* replayed in order as one stream */
+	int nr_traces;                          /* number of traces */
+	const struct trace_open_opts *topts;    /* reader options (format) */
+	struct output *out;                     /* timeline rows, or NULL */
+	bool progress;                          /* progress line on stderr */
+};
+
+/**
+ * cachesim_run() - replay the traces in cache mode, filling @m.
+ * Return: 0; -1 with a message in @err (bad trace, bad policy parameters);
+ * the message is already printed when it came from the policy (err empty).
+ */
+int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, size_t errlen);
+
+#endif /* MMSIM_CACHESIM_H */

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/*
+ * policy_core.c - the one implementation of the policy_*() calls of
+ * sim/policy.h. Page questions and reclaim are forwarded to the mechanism
+ * (struct policy_mech_ops); LRU-list gauges, vmstat events and configuration
+ * are answered here, identically for every mechanism.
+ */
+#include "policy_core.h"
+
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static inline struct policy_core *core_of(struct policy_ctx *ctx)
+{
+	return (struct policy_core *)ctx;
+}
+
+/* Large per-frame arrays come from mmap so untouched frames cost no host memory. */
+static void *frames_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "mmsim: host out of memory reserving %zu bytes\n", bytes);
+		abort();
+	}
+	return p;
+}
+
+int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
+		     const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
+		     struct metrics *metrics, uint32_t nr_frames)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->ops = ops;
+	pc->mech = mech;
+	pc->mech_arg = mech_arg;
+	pc->cfg = cfg;
+	pc->metrics = metrics;
+	pc->ctx.priv_size = ops->page_priv_size;
+	pc->ctx.nr_frames = nr_frames;
+	pc->ctx.priv_base = frames_alloc((size_t)nr_frames * ops->page_priv_size);
+	pc->lru_of = frames_alloc(nr_frames);
+	pc->swappiness = (uint32_t)config_u64(cfg, "vm.swappiness");
+	if (ops->init && ops->init(&pc->ctx))
+		return -1;
+	pc->init_done = true;
+	return 0;
+}
+
+void policy_core_destroy(struct policy_core *pc)
+{
+	if (pc->init_done && pc->ops->destroy)
+		pc->ops->destroy(&pc->ctx);
+	size_t priv_bytes = (size_t)pc->ctx.nr_frames * pc->ctx.priv_size;
+
+	if (pc->ctx.priv_base)
+		munmap(pc->ctx.priv_base, priv_bytes ? priv_bytes : 1);
+	if (pc->lru_of)
+		munmap(pc->lru_of, pc->ctx.nr_frames ? pc->ctx.nr_frames : 1);
+	pc->ctx.priv_base = NULL;
+	pc->lru_of = NULL;
+}
+
+void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn)
+{
+	if (pc->ctx.priv_size)
+		memset(policy_priv(&pc->ctx, pfn), 0, pc->ctx.priv_size);
+}
+
+static uint64_t *lru_gauge(struct metrics *m, enum lru_list lru)
+{
+	switch (lru) {
+	case LRU_INACTIVE_ANON: return &m->nr_inactive_anon;
+	case LRU_ACTIVE_ANON: return &m->nr_active_anon;
+	case LRU_INACTIVE_FILE: return &m->nr_inactive_file;
+	case LRU_ACTIVE_FILE: return &m->nr_active_file;
+	case LRU_UNEVICTABLE: return &m->nr_unevictable;
+	default: return NULL;
+	}
+}
+
+void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
+{
+	struct policy_core *pc = core_of(ctx);
+	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
+	uint64_t *old = pc->lru_of[pfn] ? lru_gauge(pc->metrics, (enum lru_list)(pc->lru_of[pfn] - 1))
+				       : NULL;
+	uint64_t *new = lru_gauge(pc->metrics, lru);
+
+	if (old)
+		(*old)--;
+	if (new)
+		(*new)++;
+	pc->lru_of[pfn] = lru == LRU_NONE ? 0 : (uint8_t)(lru + 1);
+}
+
+void policy_core_forget(struct policy_core *pc, uint32_t pfn)
+{
+	if (pc->lru_of[pfn])
+		policy_set_lru(&pc->ctx, pfn, LRU_NONE);
+}
+
+uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list lru)
+{
+	uint64_t *g = lru_gauge(core_of(ctx)->metrics, lru);
+
+	(void)memcg; /* per-memcg lists arrive with memory cgroups */
+	return g ? *g : 0;
+}
+
+void policy_event(struct policy_ctx *ctx, enum policy_event ev, uint64_t n)
+{
+	struct metrics *m = core_of(ctx)->metrics;
+
+	switch (ev) {
+	case PEV_PGACTIVATE: m->pgactivate += n; break;
+	case PEV_PGDEACTIVATE: m->pgdeactivate += n; break;
+	case PEV_PGREFILL: m->pgrefill += n; break;
+	case PEV_PGROTATED: m->pgrotated += n; break;
+	case NR_POLICY_EVENTS: break;
+	}
+}
+
+uint64_t policy_page_key(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->page_key(pc->mech_arg, pfn);
+}
+
+unsigned policy_page_flags(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->page_flags(pc->mech_arg, pfn);
+}
+
+uint32_t policy_page_memcg(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->page_memcg(pc->mech_arg, pfn);
+}
+
+unsigned policy_page_zone(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->page_zone(pc->mech_arg, pfn);
+}
+
+int policy_page_referenced(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->page_referenced(pc->mech_arg, pfn);
+}
+
+enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_control *rc,
+					uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->reclaim_page(pc->mech_arg, rc, pfn);
+}
+
+void policy_note_activation(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	if (pc->mech->note_activation)
+		pc->mech->note_activation(pc->mech_arg, pfn);
+}
+
+void policy_note_cost(struct policy_ctx *ctx, uint32_t memcg, bool file, uint64_t cost)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	if (pc->mech->note_cost)
+		pc->mech->note_cost(pc->mech_arg, memcg, file, cost);
+}
+
+uint64_t policy_next_use(struct policy_ctx *ctx)
+{
+	return core_of(ctx)->next_use;
+}
+
+uint64_t policy_now_ns(struct policy_ctx *ctx)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->now_ns(pc->mech_arg);
+}
+
+unsigned policy_swappiness(struct policy_ctx *ctx, uint32_t memcg)
+{
+	(void)memcg;
+	return core_of(ctx)->swappiness;
+}
+
+static const char *policy_key(struct policy_ctx *ctx, const char *key)
+{
+	struct policy_core *pc = core_of(ctx);
+	char full[160];
+
+	snprintf(full, sizeof(full), "policy.%s.%s", pc->ops->name, key);
+	return config_get(pc->cfg, full);
+}
+
+bool policy_config_u64(struct policy_ctx *ctx, const char *key, uint64_t *out)
+{
+	const char *v = policy_key(ctx, key);
+	uint64_t x;
+
+	if (!v)
+		return false;
+	if (parse_u64(v, &x)) {
+		policy_error(ctx, "policy.%s.%s: '%s' is not a whole number", core_of(ctx)->ops->name,
+			     key, v);
+		*out = UINT64_MAX; /* callers validate ranges; make the bad value obvious */
+		return true;
+	}
+	*out = x;
+	return true;
+}
+
+bool policy_config_double(struct policy_ctx *ctx, const char *key, double *out)
+{
+	const char *v = policy_key(ctx, key);
+	char *end;
+	double d;
+
+	if (!v)
+		return false;
+	d = strtod(v, &end);
+	if (end == v || *end) {
+		policy_error(ctx, "policy.%s.%s: '%s' is not a number", core_of(ctx)->ops->name, key,
+			     v);
+		d = -1;
+	}
+	*out = d;
+	return true;
+}
+
+void policy_error(struct policy_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mmsim: policy %s: ", core_of(ctx)->ops->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

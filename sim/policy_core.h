@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy_core.h - the core's side of the policy interface: one policy_core per
+ * run holds the running policy, its private per-frame area and the mechanism
+ * that answers the policy_*() calls (cache mode now, the full machine later).
+ */
+#ifndef MMSIM_POLICY_CORE_H
+#define MMSIM_POLICY_CORE_H
+
+#include "config.h"
+#include "metrics.h"
+#include "policy.h"
+
+/* What a mechanism provides; every policy_*() call about pages lands here. */
+struct policy_mech_ops {
+	uint64_t (*page_key)(void *mech, uint32_t pfn);
+	unsigned (*page_flags)(void *mech, uint32_t pfn);
+	uint32_t (*page_memcg)(void *mech, uint32_t pfn);
+	unsigned (*page_zone)(void *mech, uint32_t pfn);
+	int (*page_referenced)(void *mech, uint32_t pfn);
+	enum reclaim_result (*reclaim_page)(void *mech, struct reclaim_control *rc, uint32_t pfn);
+	void (*note_activation)(void *mech, uint32_t pfn);                    /* may be NULL */
+	void (*note_cost)(void *mech, uint32_t memcg, bool file, uint64_t cost); /* may be NULL */
+	uint64_t (*now_ns)(void *mech);
+};
+
+struct policy_core {
+	struct policy_ctx ctx;                 /* first: policy_ctx* converts back to policy_core* */
+	const struct reclaim_policy_ops *ops;  /* the running policy */
+	const struct policy_mech_ops *mech;    /* the mechanism */
+	void *mech_arg;                        /* its state */
+	const struct config *cfg;              /* for policy.<name>.<key> */
+	struct metrics *metrics;               /* event counters and LRU gauges */
+	uint8_t *lru_of;                       /* per frame: enum lru_list + 1, 0 = on no list */
+	uint64_t next_use;                     /* policy_next_use() for needs_future policies */
+	uint32_t swappiness;                   /* vm.swappiness */
+	bool init_done;                        /* init() succeeded: destroy() must run */
+};
+
+/**
+ * policy_core_init() - allocate the private area for @nr_frames and run the
+ * policy's init(). Return: 0, or -1 with the policy's error already printed.
+ */
+int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
+		     const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
+		     struct metrics *metrics, uint32_t nr_frames);
+void policy_core_destroy(struct policy_core *pc);
+
+/* Zero @pfn's private bytes before page_added (the core's promise to policies). */
+void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn);
+/* The frame left every list (freed): drop it from the LRU gauges. */
+void policy_core_forget(struct policy_core *pc, uint32_t pfn);
+
+/* Registry (policies/registry.c). */
+const struct reclaim_policy_ops *policy_find(const char *name);
+/* policy_at() - the i-th registered policy, NULL past the end. */
+const struct reclaim_policy_ops *policy_at(size_t i);
+/* policy_registry_check() - 0, or -1 naming a duplicate/unnamed entry in @err. */
+int policy_registry_check(const struct reclaim_policy_ops *const *list, char *err, size_t errlen);
+/* policy_names() - "a, b, c" for messages. */
+const char *policy_names(void);
+
+#endif /* MMSIM_POLICY_CORE_H */
