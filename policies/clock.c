@@ -92,13 +92,14 @@ static void clock_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 }
 
 const struct reclaim_policy_ops clock_policy = {
-	.name = "clock",
-	.description = "CLOCK / second chance: FIFO that spares referenced pages once (Corbato 1968)",
-	.params = "policy.clock.ref_on_insert = 0|1 (default 0: new pages start unreferenced)",
-	.page_priv_size = sizeof(struct clock_page),
-	.init = clock_init,
-	.destroy = clock_destroy,
-	.page_added = clock_page_added,
-	.shrink = clock_shrink,
-	.page_removed = clock_page_removed,
+        .name = "clock",
+        .description =
+                "CLOCK / second chance: FIFO that spares referenced pages once (Corbato 1968)",
+        .params = "policy.clock.ref_on_insert = 0|1 (default 0: new pages start unreferenced)",
+        .page_priv_size = sizeof(struct clock_page),
+        .init = clock_init,
+        .destroy = clock_destroy,
+        .page_added = clock_page_added,
+        .shrink = clock_shrink,
+        .page_removed = clock_page_removed,
 };

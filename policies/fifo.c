@@ -68,13 +68,13 @@ static void fifo_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 }
 
 const struct reclaim_policy_ops fifo_policy = {
-	.name = "fifo",
-	.description = "FIFO: evict in load order (Belady, Nelson & Shedler 1969)",
-	.params = "(none)",
-	.page_priv_size = sizeof(struct fifo_page),
-	.init = fifo_init,
-	.destroy = fifo_destroy,
-	.page_added = fifo_page_added,
-	.shrink = fifo_shrink,
-	.page_removed = fifo_page_removed,
+        .name = "fifo",
+        .description = "FIFO: evict in load order (Belady, Nelson & Shedler 1969)",
+        .params = "(none)",
+        .page_priv_size = sizeof(struct fifo_page),
+        .init = fifo_init,
+        .destroy = fifo_destroy,
+        .page_added = fifo_page_added,
+        .shrink = fifo_shrink,
+        .page_removed = fifo_page_removed,
 };

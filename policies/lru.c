@@ -79,14 +79,14 @@ static void lru_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 }
 
 const struct reclaim_policy_ops lru_policy = {
-	.name = "lru",
-	.description = "exact LRU: evict the least recently used page (Mattson et al. 1970)",
-	.params = "(none)",
-	.page_priv_size = sizeof(struct lru_page),
-	.init = lru_init,
-	.destroy = lru_destroy,
-	.page_added = lru_page_added,
-	.page_accessed = lru_page_accessed,
-	.shrink = lru_shrink,
-	.page_removed = lru_page_removed,
+        .name = "lru",
+        .description = "exact LRU: evict the least recently used page (Mattson et al. 1970)",
+        .params = "(none)",
+        .page_priv_size = sizeof(struct lru_page),
+        .init = lru_init,
+        .destroy = lru_destroy,
+        .page_added = lru_page_added,
+        .page_accessed = lru_page_accessed,
+        .shrink = lru_shrink,
+        .page_removed = lru_page_removed,
 };

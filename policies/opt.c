@@ -139,7 +139,8 @@ static void opt_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 
 		rc->nr_scanned++;
 		if (policy_reclaim_page(ctx, rc, victim) != RECLAIM_FREED) {
-			/* Cannot go now: treat it as needed soonest so the next candidate surfaces. */
+			/* Cannot go now: treat it as needed soonest so the next candidate surfaces.
+			 */
 			((struct opt_page *)policy_priv(ctx, victim))->next_use = 0;
 			sift_down(ctx, s, 0);
 		}
@@ -147,15 +148,16 @@ static void opt_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 }
 
 const struct reclaim_policy_ops opt_policy = {
-	.name = "opt",
-	.description = "Belady's MIN: evict the page used farthest in the future (offline; Belady 1966)",
-	.params = "(none; needs the whole trace: a first pass computes next uses)",
-	.page_priv_size = sizeof(struct opt_page),
-	.needs_future = true,
-	.init = opt_init,
-	.destroy = opt_destroy,
-	.page_added = opt_page_added,
-	.page_accessed = opt_page_accessed,
-	.shrink = opt_shrink,
-	.page_removed = opt_page_removed,
+        .name = "opt",
+        .description =
+                "Belady's MIN: evict the page used farthest in the future (offline; Belady 1966)",
+        .params = "(none; needs the whole trace: a first pass computes next uses)",
+        .page_priv_size = sizeof(struct opt_page),
+        .needs_future = true,
+        .init = opt_init,
+        .destroy = opt_destroy,
+        .page_added = opt_page_added,
+        .page_accessed = opt_page_accessed,
+        .shrink = opt_shrink,
+        .page_removed = opt_page_removed,
 };

@@ -14,25 +14,21 @@ extern const struct reclaim_policy_ops clock_policy;
 extern const struct reclaim_policy_ops opt_policy;
 
 static const struct reclaim_policy_ops *const policies[] = {
-	&lru_policy,
-	&fifo_policy,
-	&clock_policy,
-	&opt_policy,
-	NULL,
+        &lru_policy, &fifo_policy, &clock_policy, &opt_policy, NULL,
 };
 
 int policy_registry_check(const struct reclaim_policy_ops *const *list, char *err, size_t errlen)
 {
 	for (size_t i = 0; list[i]; i++) {
-		if (!list[i]->name || !list[i]->name[0] || !list[i]->page_added || !list[i]->shrink ||
-		    !list[i]->page_removed) {
+		if (!list[i]->name || !list[i]->name[0] || !list[i]->page_added ||
+		    !list[i]->shrink || !list[i]->page_removed) {
 			snprintf(err, errlen, "policy #%zu lacks a name or a mandatory hook", i);
 			return -1;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(list[i]->name, list[j]->name)) {
 				snprintf(err, errlen, "policy name '%s' is registered twice",
-					 list[i]->name);
+				         list[i]->name);
 				return -1;
 			}
 	}
@@ -60,8 +56,8 @@ const char *policy_names(void)
 		size_t off = 0;
 
 		for (size_t i = 0; policies[i] && off < sizeof(names); i++)
-			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", i ? ", " : "",
-						policies[i]->name);
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+			                        i ? ", " : "", policies[i]->name);
 	}
 	return names;
 }

@@ -45,11 +45,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CS_BATCH 4096            /* records decoded per trace_read */
+#define CS_BATCH      4096       /* records decoded per trace_read */
 #define CS_PAGE_SHIFT 12         /* 4 KiB pages */
-#define CS_PAGE_BITS 44          /* page numbers below 2^44 (addresses below 2^56) */
+#define CS_PAGE_BITS  44         /* page numbers below 2^44 (addresses below 2^56) */
 #define CS_OWNER_BITS 19         /* distinct (pid | file) owners per run */
-#define CS_EMPTY UINT64_MAX      /* empty hash slot; never a valid key (bit 63 clear) */
+#define CS_EMPTY      UINT64_MAX /* empty hash slot; never a valid key (bit 63 clear) */
 
 #define CSF_REF   0x01u /* accessed since the policy last looked */
 #define CSF_DIRTY 0x02u /* written since loaded */
@@ -128,32 +128,32 @@ static void u64map_put(struct u64map *m, uint64_t k, uint64_t v)
 }
 
 struct cachesim {
-	struct policy_core pc;      /* the policy and its private area */
+	struct policy_core pc; /* the policy and its private area */
 	const struct cachesim_opts *o;
-	struct metrics *m;          /* counters */
-	uint32_t capacity;          /* frames */
-	uint32_t used;              /* frames holding a page */
-	uint32_t next_fresh;        /* frames never used yet: next_fresh..capacity-1 */
-	uint32_t *free_stack;       /* frames freed by eviction */
-	uint32_t nr_free_stack;     /* entries on free_stack */
-	uint64_t *fkey;             /* page key per frame */
-	uint8_t *fflags;            /* CSF_* per frame */
-	uint64_t *hkeys;            /* key -> frame table: keys (CS_EMPTY = free) */
-	uint32_t *hvals;            /* ... frames */
-	uint64_t hmask;             /* table size - 1 */
-	struct u64map owners;       /* (kind << 32 | pid or file) -> owner index */
-	uint64_t last_owner;        /* one-entry cache of owners */
-	uint64_t last_owner_idx;    /* ... its index */
-	uint64_t *next_use;         /* needs_future: next touch position per touch */
-	uint64_t nr_touches;        /* touches in the first pass */
-	uint64_t touch;             /* position of the current touch */
-	uint64_t now;               /* simulated ns */
-	uint64_t cost_access;       /* cost.access */
-	uint64_t cost_miss;         /* cost.major_fault */
-	uint64_t interval;          /* metrics.interval */
-	uint64_t next_tick;         /* next timeline row time */
-	char *err;                  /* error buffer */
-	size_t errlen;              /* its size */
+	struct metrics *m;       /* counters */
+	uint32_t capacity;       /* frames */
+	uint32_t used;           /* frames holding a page */
+	uint32_t next_fresh;     /* frames never used yet: next_fresh..capacity-1 */
+	uint32_t *free_stack;    /* frames freed by eviction */
+	uint32_t nr_free_stack;  /* entries on free_stack */
+	uint64_t *fkey;          /* page key per frame */
+	uint8_t *fflags;         /* CSF_* per frame */
+	uint64_t *hkeys;         /* key -> frame table: keys (CS_EMPTY = free) */
+	uint32_t *hvals;         /* ... frames */
+	uint64_t hmask;          /* table size - 1 */
+	struct u64map owners;    /* (kind << 32 | pid or file) -> owner index */
+	uint64_t last_owner;     /* one-entry cache of owners */
+	uint64_t last_owner_idx; /* ... its index */
+	uint64_t *next_use;      /* needs_future: next touch position per touch */
+	uint64_t nr_touches;     /* touches in the first pass */
+	uint64_t touch;          /* position of the current touch */
+	uint64_t now;            /* simulated ns */
+	uint64_t cost_access;    /* cost.access */
+	uint64_t cost_miss;      /* cost.major_fault */
+	uint64_t interval;       /* metrics.interval */
+	uint64_t next_tick;      /* next timeline row time */
+	char *err;               /* error buffer */
+	size_t errlen;           /* its size */
 };
 
 /* ---- page keys ---- */
@@ -182,7 +182,7 @@ static inline int64_t owner_index(struct cachesim *cs, uint64_t owner)
  * Return: 1 if the record touches data pages, 0 if not, -1 on a key overflow.
  */
 static int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t *prefix,
-			uint64_t *first, uint64_t *last)
+                        uint64_t *first, uint64_t *last)
 {
 	uint64_t owner, len, end;
 	int64_t idx;
@@ -202,14 +202,15 @@ static int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t
 	*first = r->addr >> CS_PAGE_SHIFT;
 	*last = end >> CS_PAGE_SHIFT;
 	if (*last >= (1ULL << CS_PAGE_BITS)) {
-		snprintf(cs->err, cs->errlen, "address 0x%llx is beyond the 2^56 bytes cache mode keys",
-			 (unsigned long long)end);
+		snprintf(cs->err, cs->errlen,
+		         "address 0x%llx is beyond the 2^56 bytes cache mode keys",
+		         (unsigned long long)end);
 		return -1;
 	}
 	idx = owner_index(cs, owner);
 	if (idx < 0) {
 		snprintf(cs->err, cs->errlen, "more than %llu distinct processes and files",
-			 1ULL << CS_OWNER_BITS);
+		         1ULL << CS_OWNER_BITS);
 		return -1;
 	}
 	*prefix = (uint64_t)idx << CS_PAGE_BITS;
@@ -312,13 +313,13 @@ static uint64_t cs_now(void *mech)
 }
 
 static const struct policy_mech_ops cachesim_mech = {
-	.page_key = cs_page_key,
-	.page_flags = cs_page_flags,
-	.page_memcg = cs_page_memcg,
-	.page_zone = cs_page_zone,
-	.page_referenced = cs_page_referenced,
-	.reclaim_page = cs_reclaim_page,
-	.now_ns = cs_now,
+        .page_key = cs_page_key,
+        .page_flags = cs_page_flags,
+        .page_memcg = cs_page_memcg,
+        .page_zone = cs_page_zone,
+        .page_referenced = cs_page_referenced,
+        .reclaim_page = cs_reclaim_page,
+        .now_ns = cs_now,
 };
 
 /* ---- replay ---- */
@@ -352,9 +353,11 @@ static int first_pass(struct cachesim *cs, struct trace_rec *buf)
 
 					snprintf(why, sizeof(why), "%s", cs->err);
 					snprintf(cs->err, cs->errlen, "%s: record %llu: %s",
-						 cs->o->traces[t],
-						 (unsigned long long)(trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1),
-						 why);
+					         cs->o->traces[t],
+					         (unsigned long long)(trace_records_read(r) -
+					                              (uint64_t)n + (uint64_t)i +
+					                              1),
+					         why);
 					trace_close(r);
 					goto fail;
 				}
@@ -363,7 +366,8 @@ static int first_pass(struct cachesim *cs, struct trace_rec *buf)
 
 					if (cs->nr_touches == cap) {
 						cap *= 2;
-						cs->next_use = xrealloc(cs->next_use, cap * sizeof(uint64_t));
+						cs->next_use = xrealloc(cs->next_use,
+						                        cap * sizeof(uint64_t));
 					}
 					cs->next_use[cs->nr_touches] = UINT64_MAX;
 					if (last.keys[s] == key)
@@ -421,11 +425,11 @@ static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
 		cs->m->pagecache_misses++;
 	if (cs->used == cs->capacity) {
 		struct reclaim_control rc = {
-			.reclaimer = RECLAIM_CACHE,
-			.nr_to_reclaim = 1,
-			.priority = DEF_PRIORITY,
-			.may_swap = true,
-			.may_writepage = true,
+		        .reclaimer = RECLAIM_CACHE,
+		        .nr_to_reclaim = 1,
+		        .priority = DEF_PRIORITY,
+		        .may_swap = true,
+		        .may_writepage = true,
 		};
 
 		ops->shrink(&cs->pc.ctx, &rc);
@@ -445,7 +449,7 @@ static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
 		cs->m->nr_anon_pages++;
 	policy_core_clear_priv(&cs->pc, pfn);
 	ops->page_added(&cs->pc.ctx, pfn,
-			(file ? PG_ADD_FILE : PG_ADD_FAULT) | (write ? PG_ADD_DIRTY : 0));
+	                (file ? PG_ADD_FILE : PG_ADD_FAULT) | (write ? PG_ADD_DIRTY : 0));
 }
 
 static int replay(struct cachesim *cs, struct trace_rec *buf)
@@ -474,10 +478,13 @@ static int replay(struct cachesim *cs, struct trace_rec *buf)
 						char why[256];
 
 						snprintf(why, sizeof(why), "%s", cs->err);
-						snprintf(cs->err, cs->errlen, "%s: record %llu: %s",
-							 cs->o->traces[t],
-							 (unsigned long long)(trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1),
-							 why);
+						snprintf(
+						        cs->err, cs->errlen, "%s: record %llu: %s",
+						        cs->o->traces[t],
+						        (unsigned long long)(trace_records_read(r) -
+						                             (uint64_t)n +
+						                             (uint64_t)i + 1),
+						        why);
 						trace_close(r);
 						return -1;
 					}
@@ -496,10 +503,13 @@ static int replay(struct cachesim *cs, struct trace_rec *buf)
 					if (cs->hkeys[s] == key) {
 						uint32_t pfn = cs->hvals[s];
 
-						cs->fflags[pfn] |= (uint8_t)(CSF_REF | (write ? CSF_DIRTY : 0));
+						cs->fflags[pfn] |=
+						        (uint8_t)(CSF_REF |
+						                  (write ? CSF_DIRTY : 0));
 						if (ops->page_accessed)
 							ops->page_accessed(&cs->pc.ctx, pfn,
-									   write ? PG_ACC_WRITE : 0);
+							                   write ? PG_ACC_WRITE
+							                         : 0);
 						advance(cs, cs->cost_access);
 					} else {
 						miss(cs, key, write, file);
@@ -514,8 +524,9 @@ static int replay(struct cachesim *cs, struct trace_rec *buf)
 				if (now != last_shown) {
 					last_shown = now;
 					fprintf(stderr, "\rmmsim: %s: %llu accesses, %llu misses ",
-						cs->o->traces[t], (unsigned long long)cs->m->accesses,
-						(unsigned long long)cs->m->misses);
+					        cs->o->traces[t],
+					        (unsigned long long)cs->m->accesses,
+					        (unsigned long long)cs->m->misses);
 				}
 			}
 		}

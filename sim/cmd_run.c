@@ -18,43 +18,44 @@
 static void run_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim run [OPTIONS] TRACE...\n\n"
-		"Replay TRACE(s) (one stream, in order) and write OUTDIR/summary.csv,\n"
-		"OUTDIR/timeline.csv and OUTDIR/config.ini.\n\n"
-		"  -c, --config FILE      machine configuration (.ini); default: built-in x86_64\n"
-		"  -p, --policy NAME      reclaim policy (see 'mmsim policies'); default linux\n"
-		"  -m, --memory SIZE      physical memory (machine.memory), e.g. 512M, 16G\n"
-		"      --memcg-limit SIZE put the whole trace in one memory cgroup with this limit\n"
-		"  -s, --set KEY=VALUE    override any config key, e.g. -s vm.swappiness=100\n"
-		"  -o, --output OUTDIR    result directory (default: out); replaced if it holds\n"
-		"                         a previous result, refused if it holds anything else\n"
-		"      --interval TIME    timeline sampling interval (metrics.interval), e.g. 1ms\n"
-		"      --seed N           random seed (default 1)\n"
-		"      --capacity PAGES   cache mode: exactly PAGES frames for data pages,\n"
-		"                         one victim per miss, nothing else modelled\n"
-		"      --from FORMAT      trace format (default: detected)\n"
-		"  -q, --quiet            no progress on stderr\n"
-		"  -h, --help             this help\n\n"
-		"Exit status: 0 success (an OOM kill is a result), 1 bad input or runtime\n"
-		"error (no OUTDIR written), 2 usage error.\n");
+	        "usage: mmsim run [OPTIONS] TRACE...\n\n"
+	        "Replay TRACE(s) (one stream, in order) and write OUTDIR/summary.csv,\n"
+	        "OUTDIR/timeline.csv and OUTDIR/config.ini.\n\n"
+	        "  -c, --config FILE      machine configuration (.ini); default: built-in x86_64\n"
+	        "  -p, --policy NAME      reclaim policy (see 'mmsim policies'); default linux\n"
+	        "  -m, --memory SIZE      physical memory (machine.memory), e.g. 512M, 16G\n"
+	        "      --memcg-limit SIZE put the whole trace in one memory cgroup with this "
+	        "limit\n"
+	        "  -s, --set KEY=VALUE    override any config key, e.g. -s vm.swappiness=100\n"
+	        "  -o, --output OUTDIR    result directory (default: out); replaced if it holds\n"
+	        "                         a previous result, refused if it holds anything else\n"
+	        "      --interval TIME    timeline sampling interval (metrics.interval), e.g. 1ms\n"
+	        "      --seed N           random seed (default 1)\n"
+	        "      --capacity PAGES   cache mode: exactly PAGES frames for data pages,\n"
+	        "                         one victim per miss, nothing else modelled\n"
+	        "      --from FORMAT      trace format (default: detected)\n"
+	        "  -q, --quiet            no progress on stderr\n"
+	        "  -h, --help             this help\n\n"
+	        "Exit status: 0 success (an OOM kill is a result), 1 bad input or runtime\n"
+	        "error (no OUTDIR written), 2 usage error.\n");
 }
 
 enum { OPT_MEMCG = 256, OPT_INTERVAL, OPT_SEED, OPT_CAPACITY, OPT_FROM };
 
 static const struct option run_options[] = {
-	{"config", required_argument, NULL, 'c'},
-	{"policy", required_argument, NULL, 'p'},
-	{"memory", required_argument, NULL, 'm'},
-	{"memcg-limit", required_argument, NULL, OPT_MEMCG},
-	{"set", required_argument, NULL, 's'},
-	{"output", required_argument, NULL, 'o'},
-	{"interval", required_argument, NULL, OPT_INTERVAL},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"capacity", required_argument, NULL, OPT_CAPACITY},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"policy", required_argument, NULL, 'p'},
+        {"memory", required_argument, NULL, 'm'},
+        {"memcg-limit", required_argument, NULL, OPT_MEMCG},
+        {"set", required_argument, NULL, 's'},
+        {"output", required_argument, NULL, 'o'},
+        {"interval", required_argument, NULL, OPT_INTERVAL},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"capacity", required_argument, NULL, OPT_CAPACITY},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
 };
 
 int cmd_run(int argc, char **argv)
@@ -74,8 +75,12 @@ int cmd_run(int argc, char **argv)
 	opterr = 0;
 	while ((li = -1, c = getopt_long(argc, argv, "c:p:m:s:o:qh", run_options, &li)) != -1) {
 		switch (c) {
-		case 'c': config_file = optarg; break;
-		case 'p': policy_name = optarg; break;
+		case 'c':
+			config_file = optarg;
+			break;
+		case 'p':
+			policy_name = optarg;
+			break;
 		case 'm':
 			sets[2 * nr_sets] = "machine.memory";
 			sets[2 * nr_sets++ + 1] = optarg;
@@ -100,7 +105,9 @@ int cmd_run(int argc, char **argv)
 			sets[2 * nr_sets++ + 1] = eq + 1;
 			break;
 		}
-		case 'o': outdir = optarg; break;
+		case 'o':
+			outdir = optarg;
+			break;
 		case OPT_SEED:
 			if (parse_u64(optarg, &seed)) {
 				usage_error("run", "bad --seed '%s'", optarg);
@@ -108,24 +115,30 @@ int cmd_run(int argc, char **argv)
 			}
 			break;
 		case OPT_CAPACITY:
-			if (parse_size(optarg, &capacity) || !capacity || capacity > UINT32_MAX - 1) {
+			if (parse_size(optarg, &capacity) || !capacity ||
+			    capacity > UINT32_MAX - 1) {
 				usage_error("run", "bad --capacity '%s' (pages, 1..%u)", optarg,
-					    UINT32_MAX - 1);
+				            UINT32_MAX - 1);
 				goto out;
 			}
 			break;
-		case OPT_FROM: from = optarg; break;
-		case 'q': quiet = true; break;
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
 		case 'h':
 			run_usage(stdout);
 			ret = EXIT_OK;
 			goto out;
 		default:
 			if (optopt && optopt < 256)
-				usage_error("run", "option '-%c' is unknown or needs a value", optopt);
+				usage_error("run", "option '-%c' is unknown or needs a value",
+				            optopt);
 			else
 				usage_error("run", "option '%s' is unknown or needs a value",
-					    argv[optind - 1]);
+				            argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -150,7 +163,8 @@ int cmd_run(int argc, char **argv)
 	policy_name = config_get(cfg, "policy.name");
 	const struct reclaim_policy_ops *ops = policy_find(policy_name);
 	if (!ops) {
-		usage_error("run", "unknown policy '%s' (available: %s)", policy_name, policy_names());
+		usage_error("run", "unknown policy '%s' (available: %s)", policy_name,
+		            policy_names());
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -160,7 +174,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!capacity) {
 		mm_error("run: full-machine mode is not implemented yet; use --capacity PAGES for "
-			 "cache mode");
+		         "cache mode");
 		ret = EXIT_INPUT;
 		goto out;
 	}
@@ -169,14 +183,14 @@ int cmd_run(int argc, char **argv)
 	struct metrics m;
 	struct trace_open_opts topts = {.format = from};
 	struct cachesim_opts co = {
-		.capacity = capacity,
-		.ops = ops,
-		.cfg = cfg,
-		.traces = (const char *const *)(argv + optind),
-		.nr_traces = argc - optind,
-		.topts = &topts,
-		.out = &out,
-		.progress = !quiet && isatty(2),
+	        .capacity = capacity,
+	        .ops = ops,
+	        .cfg = cfg,
+	        .traces = (const char *const *)(argv + optind),
+	        .nr_traces = argc - optind,
+	        .topts = &topts,
+	        .out = &out,
+	        .progress = !quiet && isatty(2),
 	};
 
 	if (output_open(&out, outdir, err, sizeof(err))) {
@@ -192,15 +206,15 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	struct run_params rp = {
-		.trace = joined,
-		.policy = ops->name,
-		.memory_bytes = config_size(cfg, "machine.memory"),
-		.memcg_limit_bytes = config_size(cfg, "memcg.limit"),
-		.capacity_pages = capacity,
-		.arch = config_get(cfg, "machine.arch"),
-		.page_size = config_size(cfg, "machine.page_size"),
-		.seed = seed,
-		.config_hash = config_hash(cfg),
+	        .trace = joined,
+	        .policy = ops->name,
+	        .memory_bytes = config_size(cfg, "machine.memory"),
+	        .memcg_limit_bytes = config_size(cfg, "memcg.limit"),
+	        .capacity_pages = capacity,
+	        .arch = config_get(cfg, "machine.arch"),
+	        .page_size = config_size(cfg, "machine.page_size"),
+	        .seed = seed,
+	        .config_hash = config_hash(cfg),
 	};
 	if (output_finish(&out, &rp, &m, cfg, err, sizeof(err))) {
 		mm_error("%s", err);

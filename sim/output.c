@@ -78,8 +78,9 @@ int output_open(struct output *o, const char *outdir, char *err, size_t errlen)
 
 	memset(o, 0, sizeof(*o));
 	if (replaceable(outdir) < 0) {
-		snprintf(err, errlen, "%s: exists and is not an mmsim result directory; choose another -o",
-			 outdir);
+		snprintf(err, errlen,
+		         "%s: exists and is not an mmsim result directory; choose another -o",
+		         outdir);
 		return -1;
 	}
 	o->outdir = xstrdup(outdir);
@@ -90,7 +91,7 @@ int output_open(struct output *o, const char *outdir, char *err, size_t errlen)
 	snprintf(o->tmpdir, n, "%s.tmp-XXXXXX", o->outdir);
 	if (!mkdtemp(o->tmpdir)) {
 		snprintf(err, errlen, "%s: cannot create a directory beside it: %s", outdir,
-			 strerror(errno));
+		         strerror(errno));
 		free(o->tmpdir);
 		free(o->outdir);
 		o->tmpdir = o->outdir = NULL;
@@ -138,11 +139,11 @@ static int write_summary(const char *path, const struct run_params *rp, const st
 	fputc(',', f);
 	output_csv_field(f, rp->policy);
 	fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)rp->memory_bytes,
-		(unsigned long long)rp->memcg_limit_bytes, (unsigned long long)rp->capacity_pages);
+	        (unsigned long long)rp->memcg_limit_bytes, (unsigned long long)rp->capacity_pages);
 	output_csv_field(f, rp->arch);
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)rp->config_hash);
 	fprintf(f, ",%llu,%llu,%s", (unsigned long long)rp->page_size, (unsigned long long)rp->seed,
-		hash);
+	        hash);
 #define METRIC_VALUE(name, kind) fprintf(f, ",%llu", (unsigned long long)m->name);
 	MMSIM_METRICS(METRIC_VALUE)
 #undef METRIC_VALUE
@@ -151,7 +152,7 @@ static int write_summary(const char *path, const struct run_params *rp, const st
 }
 
 int output_finish(struct output *o, const struct run_params *rp, const struct metrics *m,
-		  const struct config *cfg, char *err, size_t errlen)
+                  const struct config *cfg, char *err, size_t errlen)
 {
 	char path[4096], old[4200];
 	FILE *f;
@@ -159,7 +160,8 @@ int output_finish(struct output *o, const struct run_params *rp, const struct me
 
 	if (fclose(o->timeline)) {
 		o->timeline = NULL;
-		snprintf(err, errlen, "%s/timeline.csv: write error: %s", o->outdir, strerror(errno));
+		snprintf(err, errlen, "%s/timeline.csv: write error: %s", o->outdir,
+		         strerror(errno));
 		goto fail;
 	}
 	o->timeline = NULL;
@@ -177,7 +179,8 @@ int output_finish(struct output *o, const struct run_params *rp, const struct me
 	/* Publish: move a previous result aside, rename, then drop the old one. */
 	r = replaceable(o->outdir);
 	if (r < 0) {
-		snprintf(err, errlen, "%s: appeared during the run and is not an mmsim result", o->outdir);
+		snprintf(err, errlen, "%s: appeared during the run and is not an mmsim result",
+		         o->outdir);
 		goto fail;
 	}
 	if (r > 0) {
@@ -188,7 +191,8 @@ int output_finish(struct output *o, const struct run_params *rp, const struct me
 		}
 	}
 	if (rename(o->tmpdir, o->outdir)) {
-		snprintf(err, errlen, "%s: cannot rename into place: %s", o->outdir, strerror(errno));
+		snprintf(err, errlen, "%s: cannot rename into place: %s", o->outdir,
+		         strerror(errno));
 		if (r > 0)
 			rename(old, o->outdir);
 		goto fail;

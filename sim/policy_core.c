@@ -24,7 +24,7 @@ static inline struct policy_core *core_of(struct policy_ctx *ctx)
 static void *frames_alloc(size_t bytes)
 {
 	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED) {
 		fprintf(stderr, "mmsim: host out of memory reserving %zu bytes\n", bytes);
@@ -34,8 +34,8 @@ static void *frames_alloc(size_t bytes)
 }
 
 int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
-		     const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
-		     struct metrics *metrics, uint32_t nr_frames)
+                     const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
+                     struct metrics *metrics, uint32_t nr_frames)
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->ops = ops;
@@ -77,12 +77,18 @@ void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn)
 static uint64_t *lru_gauge(struct metrics *m, enum lru_list lru)
 {
 	switch (lru) {
-	case LRU_INACTIVE_ANON: return &m->nr_inactive_anon;
-	case LRU_ACTIVE_ANON: return &m->nr_active_anon;
-	case LRU_INACTIVE_FILE: return &m->nr_inactive_file;
-	case LRU_ACTIVE_FILE: return &m->nr_active_file;
-	case LRU_UNEVICTABLE: return &m->nr_unevictable;
-	default: return NULL;
+	case LRU_INACTIVE_ANON:
+		return &m->nr_inactive_anon;
+	case LRU_ACTIVE_ANON:
+		return &m->nr_active_anon;
+	case LRU_INACTIVE_FILE:
+		return &m->nr_inactive_file;
+	case LRU_ACTIVE_FILE:
+		return &m->nr_active_file;
+	case LRU_UNEVICTABLE:
+		return &m->nr_unevictable;
+	default:
+		return NULL;
 	}
 }
 
@@ -90,8 +96,9 @@ void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
 	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
-	uint64_t *old = pc->lru_of[pfn] ? lru_gauge(pc->metrics, (enum lru_list)(pc->lru_of[pfn] - 1))
-				       : NULL;
+	uint64_t *old = pc->lru_of[pfn]
+	                        ? lru_gauge(pc->metrics, (enum lru_list)(pc->lru_of[pfn] - 1))
+	                        : NULL;
 	uint64_t *new = lru_gauge(pc->metrics, lru);
 
 	if (old)
@@ -120,11 +127,20 @@ void policy_event(struct policy_ctx *ctx, enum policy_event ev, uint64_t n)
 	struct metrics *m = core_of(ctx)->metrics;
 
 	switch (ev) {
-	case PEV_PGACTIVATE: m->pgactivate += n; break;
-	case PEV_PGDEACTIVATE: m->pgdeactivate += n; break;
-	case PEV_PGREFILL: m->pgrefill += n; break;
-	case PEV_PGROTATED: m->pgrotated += n; break;
-	case NR_POLICY_EVENTS: break;
+	case PEV_PGACTIVATE:
+		m->pgactivate += n;
+		break;
+	case PEV_PGDEACTIVATE:
+		m->pgdeactivate += n;
+		break;
+	case PEV_PGREFILL:
+		m->pgrefill += n;
+		break;
+	case PEV_PGROTATED:
+		m->pgrotated += n;
+		break;
+	case NR_POLICY_EVENTS:
+		break;
 	}
 }
 
@@ -164,7 +180,7 @@ int policy_page_referenced(struct policy_ctx *ctx, uint32_t pfn)
 }
 
 enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_control *rc,
-					uint32_t pfn)
+                                        uint32_t pfn)
 {
 	struct policy_core *pc = core_of(ctx);
 
@@ -222,8 +238,8 @@ bool policy_config_u64(struct policy_ctx *ctx, const char *key, uint64_t *out)
 	if (!v)
 		return false;
 	if (parse_u64(v, &x)) {
-		policy_error(ctx, "policy.%s.%s: '%s' is not a whole number", core_of(ctx)->ops->name,
-			     key, v);
+		policy_error(ctx, "policy.%s.%s: '%s' is not a whole number",
+		             core_of(ctx)->ops->name, key, v);
 		*out = UINT64_MAX; /* callers validate ranges; make the bad value obvious */
 		return true;
 	}
@@ -241,8 +257,8 @@ bool policy_config_double(struct policy_ctx *ctx, const char *key, double *out)
 		return false;
 	d = strtod(v, &end);
 	if (end == v || *end) {
-		policy_error(ctx, "policy.%s.%s: '%s' is not a number", core_of(ctx)->ops->name, key,
-			     v);
+		policy_error(ctx, "policy.%s.%s: '%s' is not a number", core_of(ctx)->ops->name,
+		             key, v);
 		d = -1;
 	}
 	*out = d;

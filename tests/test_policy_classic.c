@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_policy_classic.c - cache mode against textbook answers.
+ *
+ * Reference string S (Silberschatz, Operating System Concepts):
+ *   7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1  (20 references, 6 distinct pages)
+ *
+ * LRU, by stack distances (position in the LRU stack when referenced):
+ *   refs 1,2,3,4,6,8 are cold; the others have distances
+ *   #5:3 #7:2 #9:4 #10:4 #11:4 #12:2 #13:3 #14:5 #15:2 #16:4 #17:3 #18:6 #19:3 #20:3
+ *   i.e. d=2 x3, d=3 x5, d=4 x4, d=5 x1, d=6 x1. faults(c) = 6 + #(d > c):
+ *   c=1..7 -> 20, 17, 12, 8, 7, 6, 6.
+ * FIFO, simulated by hand:
+ *   c=1: every reference differs from the previous one -> 20
+ *   c=2: hits at refs 7,12,15,17,19 -> 15;  c=3: 15 (textbook)
+ *   c=4: faults at refs 1,2,3,4,6,8,11,14,15,18 -> 10
+ *   c=5: faults at 1,2,3,4,6,8,18,19,20 -> 9;  c>=6: only cold misses -> 6
+ * OPT (Belady), simulated by hand:
+ *   c=1: 20; c=2: hits at 5,7,10,12,15,17,19 -> 13; c=3: 9 (textbook)
+ *   c=4: faults at 1,2,3,4,6,8,14,18 -> 8; c=5: faults at 1,2,3,4,6,8,18 -> 7; c>=6: 6
+ * CLOCK, 3 frames: ref_on_insert=0 faults at 1,2,3,4,6,8,9,10,14,16,18 -> 11;
+ *   ref_on_insert=1 -> 14 (the second published convention).
+ * Belady's anomaly string 1,2,3,4,1,2,5,1,2,3,4,5 under FIFO: 9 faults with 3
+ * frames, 10 with 4.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cachesim.h"
+#include "policy_core.h"
+
+static const int S[] = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
+static const int BELADY[] = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
+
+/* Write a CSV trace: each entry "R"/"W" + page, pid 1. */
+static void write_trace(const char *path, const char *ops, const int *pages, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs("time,pid,op,addr,len,file,arg\n", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, ",1,%c,%d,1,,\n", ops ? ops[i] : 'R', pages[i] * 4096);
+	fclose(f);
+}
+
+static struct metrics run_policy(const char *path, const char *policy, uint64_t cap,
+                                 const char *set_key, const char *set_val)
+{
+	struct config *cfg = config_new();
+	struct metrics m;
+	char err[512];
+	const char *traces[] = {path};
+	struct trace_open_opts topts = {0};
+	struct cachesim_opts o = {
+	        .capacity = cap,
+	        .ops = policy_find(policy),
+	        .cfg = cfg,
+	        .traces = traces,
+	        .nr_traces = 1,
+	        .topts = &topts,
+	};
+
+	assert_non_null(o.ops);
+	if (set_key)
+		assert_int_equal(config_set(cfg, set_key, set_val, err, sizeof(err)), 0);
+	assert_int_equal(cachesim_run(&o, &m, err, sizeof(err)), 0);
+	config_free(cfg);
+	return m;
+}
+
+static char path_s[64], path_b[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(path_s, sizeof(path_s), "/tmp/mmsim-silb-%d.csv", (int)getpid());
+	snprintf(path_b, sizeof(path_b), "/tmp/mmsim-belady-%d.csv", (int)getpid());
+	write_trace(path_s, NULL, S, 20);
+	write_trace(path_b, NULL, BELADY, 12);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path_s);
+	unlink(path_b);
+	return 0;
+}
+
+static void check_curve(const char *policy, const uint64_t want[7])
+{
+	for (uint64_t c = 1; c <= 7; c++) {
+		struct metrics m = run_policy(path_s, policy, c, NULL, NULL);
+
+		if (m.misses != want[c - 1])
+			fail_msg("%s with %llu frames: %llu faults, expected %llu", policy,
+			         (unsigned long long)c, (unsigned long long)m.misses,
+			         (unsigned long long)want[c - 1]);
+		assert_int_equal(m.accesses, 20);
+		/* Every miss after the cache filled evicted exactly one page. */
+		assert_int_equal(m.evictions, m.misses > c ? m.misses - c : 0);
+	}
+}
+
+static void test_lru_curve(void **state)
+{
+	static const uint64_t want[7] = {20, 17, 12, 8, 7, 6, 6};
+
+	(void)state;
+	check_curve("lru", want);
+}
+
+static void test_fifo_curve(void **state)
+{
+	static const uint64_t want[7] = {20, 15, 15, 10, 9, 6, 6};
+
+	(void)state;
+	check_curve("fifo", want);
+}
+
+static void test_opt_curve(void **state)
+{
+	static const uint64_t want[7] = {20, 13, 9, 8, 7, 6, 6};
+
+	(void)state;
+	check_curve("opt", want);
+}
+
+static void test_belady_anomaly(void **state)
+{
+	(void)state;
+	assert_int_equal(run_policy(path_b, "fifo", 3, NULL, NULL).misses, 9);
+	assert_int_equal(run_policy(path_b, "fifo", 4, NULL, NULL).misses, 10);
+	/* LRU is a stack algorithm: no anomaly (hand count: 10 with 3, 8 with 4). */
+	assert_int_equal(run_policy(path_b, "lru", 3, NULL, NULL).misses, 10);
+	assert_int_equal(run_policy(path_b, "lru", 4, NULL, NULL).misses, 8);
+}
+
+static void test_clock_conventions(void **state)
+{
+	(void)state;
+	assert_int_equal(run_policy(path_s, "clock", 3, NULL, NULL).misses, 11);
+	assert_int_equal(run_policy(path_s, "clock", 3, "policy.clock.ref_on_insert", "0").misses,
+	                 11);
+	assert_int_equal(run_policy(path_s, "clock", 3, "policy.clock.ref_on_insert", "1").misses,
+	                 14);
+}
+
+/*
+ * LRU, 2 frames: W1 R2 R3 R1 W3 R2 R4.
+ *   W1 miss {1d}; R2 miss {1d,2}; R3 miss, evict 1 (dirty) {2,3}; R1 miss, evict 2 (clean)
+ *   {3,1}; W3 hit {3d,1}; R2 miss, evict 1 (clean, reloaded by a read) {3d,2};
+ *   R4 miss, evict 3 (dirty). -> misses 6, evictions 4, dirty_evictions 2.
+ */
+static void test_dirty_evictions(void **state)
+{
+	static const int pages[] = {1, 2, 3, 1, 3, 2, 4};
+	char path[64];
+	struct metrics m;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/mmsim-dirty-%d.csv", (int)getpid());
+	write_trace(path, "WRRRWRR", pages, 7);
+	m = run_policy(path, "lru", 2, NULL, NULL);
+	assert_int_equal(m.misses, 6);
+	assert_int_equal(m.evictions, 4);
+	assert_int_equal(m.dirty_evictions, 2);
+	unlink(path);
+}
+
+/* Page identity: a read() of file 1 page 0 and a load at address 0 are different pages;
+ * a 200-byte load straddling a page boundary touches two pages; pids are separate spaces. */
+static void test_page_identity(void **state)
+{
+	char path[64];
+	FILE *f;
+	struct metrics m;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/mmsim-ident-%d.csv", (int)getpid());
+	f = fopen(path, "w");
+	fputs("time,pid,op,addr,len,file,arg\n"
+	      ",1,read,0,4096,1,\n"   /* file page (1,0): miss */
+	      ",1,R,0,8,,\n"          /* pid 1 page 0: miss */
+	      ",2,R,0,8,,\n"          /* pid 2 page 0: miss */
+	      ",1,R,8096,200,,\n"     /* pid 1 pages 1 and 2: 2 misses */
+	      ",1,read,100,10,1,\n"   /* file page (1,0): hit */
+	      ",1,write,0,8192,1,\n", /* file pages 0 (hit) and 1 (miss) */
+	      f);
+	fclose(f);
+	m = run_policy(path, "lru", 100, NULL, NULL);
+	assert_int_equal(m.accesses, 8);
+	assert_int_equal(m.misses, 6);
+	assert_int_equal(m.pagecache_misses, 2);
+	assert_int_equal(m.nr_file_pages, 2);
+	assert_int_equal(m.nr_anon_pages, 4);
+	assert_int_equal(m.nr_free_pages, 94);
+	unlink(path);
+}
+
+static void test_registry(void **state)
+{
+	static const struct reclaim_policy_ops a = {.name = "x"}, b = {.name = "x"};
+	const struct reclaim_policy_ops *dup[] = {policy_find("lru"), policy_find("lru"), NULL};
+	const struct reclaim_policy_ops *bad[] = {&a, &b, NULL};
+	const struct reclaim_policy_ops *all[64];
+	char err[256];
+	size_t n = 0;
+
+	(void)state;
+	assert_null(policy_find("nosuch"));
+	while (policy_at(n) && n < 63) {
+		all[n] = policy_at(n);
+		n++;
+	}
+	all[n] = NULL;
+	assert_true(n >= 4);
+	assert_int_equal(policy_registry_check(all, err, sizeof(err)), 0);
+	assert_int_equal(policy_registry_check(dup, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "registered twice"));
+	assert_int_equal(policy_registry_check(bad, err, sizeof(err)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_lru_curve),         cmocka_unit_test(test_fifo_curve),
+	        cmocka_unit_test(test_opt_curve),         cmocka_unit_test(test_belady_anomaly),
+	        cmocka_unit_test(test_clock_conventions), cmocka_unit_test(test_dirty_evictions),
+	        cmocka_unit_test(test_page_identity),     cmocka_unit_test(test_registry),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
