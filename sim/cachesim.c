@@ -329,14 +329,13 @@ static int open_trace(struct cachesim *cs, const char *path, struct trace_reader
 	return trace_open(r, path, cs->o->topts, cs->err, cs->errlen);
 }
 
-/* First pass: next-use position of every touch. */
-static int first_pass(struct cachesim *cs, struct trace_rec *buf)
+/* Every page touch of the traces, in order, as page keys (*keys is malloc'ed). */
+static int collect_touches(struct cachesim *cs, struct trace_rec *buf, uint64_t **keys,
+			   uint64_t *nr)
 {
-	struct u64map last;
-	uint64_t cap = 1 << 20;
+	uint64_t cap = 1 << 20, n_keys = 0;
+	uint64_t *k = xmalloc(cap * sizeof(uint64_t));
 
-	u64map_init(&last, 1 << 16);
-	cs->next_use = xmalloc(cap * sizeof(uint64_t));
 	for (int t = 0; t < cs->o->nr_traces; t++) {
 		struct trace_reader *r;
 		long n;
@@ -345,35 +344,27 @@ static int first_pass(struct cachesim *cs, struct trace_rec *buf)
 			goto fail;
 		while ((n = trace_read(r, buf, CS_BATCH)) > 0) {
 			for (long i = 0; i < n; i++) {
-				uint64_t prefix, first, lastp;
-				int k = record_pages(cs, &buf[i], &prefix, &first, &lastp);
+				uint64_t prefix, first, last;
+				int kind = record_pages(cs, &buf[i], &prefix, &first, &last);
 
-				if (k < 0) {
+				if (kind < 0) {
 					char why[256];
 
 					snprintf(why, sizeof(why), "%s", cs->err);
 					snprintf(cs->err, cs->errlen, "%s: record %llu: %s",
-					         cs->o->traces[t],
-					         (unsigned long long)(trace_records_read(r) -
-					                              (uint64_t)n + (uint64_t)i +
-					                              1),
-					         why);
+						 cs->o->traces[t],
+						 (unsigned long long)(trace_records_read(r) - (uint64_t)n +
+								      (uint64_t)i + 1),
+						 why);
 					trace_close(r);
 					goto fail;
 				}
-				for (uint64_t p = first; k && p <= lastp; p++) {
-					uint64_t key = prefix | p, s = u64map_slot(&last, key);
-
-					if (cs->nr_touches == cap) {
+				for (uint64_t p = first; kind && p <= last; p++) {
+					if (n_keys == cap) {
 						cap *= 2;
-						cs->next_use = xrealloc(cs->next_use,
-						                        cap * sizeof(uint64_t));
+						k = xrealloc(k, cap * sizeof(uint64_t));
 					}
-					cs->next_use[cs->nr_touches] = UINT64_MAX;
-					if (last.keys[s] == key)
-						cs->next_use[last.vals[s]] = cs->nr_touches;
-					u64map_put(&last, key, cs->nr_touches);
-					cs->nr_touches++;
+					k[n_keys++] = prefix | p;
 				}
 			}
 		}
@@ -384,15 +375,56 @@ static int first_pass(struct cachesim *cs, struct trace_rec *buf)
 		}
 		trace_close(r);
 	}
+	*keys = k;
+	*nr = n_keys;
+	return 0;
+fail:
+	free(k);
+	return -1;
+}
+
+/* First pass: next-use position of every touch. */
+static int first_pass(struct cachesim *cs, struct trace_rec *buf)
+{
+	struct u64map last;
+	uint64_t *keys;
+
+	if (collect_touches(cs, buf, &keys, &cs->nr_touches))
+		return -1;
+	u64map_init(&last, 1 << 16);
+	cs->next_use = xmalloc((cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
+	for (uint64_t i = cs->nr_touches; i-- > 0;) { /* backwards: next use = last seen */
+		uint64_t s = u64map_slot(&last, keys[i]);
+
+		cs->next_use[i] = last.keys[s] == keys[i] ? last.vals[s] : UINT64_MAX;
+		u64map_put(&last, keys[i], i);
+	}
+	free(keys);
 	u64map_free(&last);
 	/* The owner table is rebuilt identically by the second pass. */
 	u64map_free(&cs->owners);
 	u64map_init(&cs->owners, 64);
 	cs->last_owner = UINT64_MAX;
 	return 0;
-fail:
-	u64map_free(&last);
-	return -1;
+}
+
+int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, char *err,
+		     size_t errlen)
+{
+	struct cachesim *cs = xcalloc(1, sizeof(*cs));
+	struct trace_rec *buf = xmalloc(CS_BATCH * sizeof(*buf));
+	int ret;
+
+	cs->o = o;
+	cs->err = err;
+	cs->errlen = errlen;
+	u64map_init(&cs->owners, 64);
+	cs->last_owner = UINT64_MAX;
+	ret = collect_touches(cs, buf, keys, nr);
+	u64map_free(&cs->owners);
+	free(buf);
+	free(cs);
+	return ret;
 }
 
 static void sample(struct cachesim *cs, uint64_t t)

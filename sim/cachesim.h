@@ -30,4 +30,12 @@ struct cachesim_opts {
  */
 int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, size_t errlen);
 
+/**
+ * cachesim_touches() - the page keys of every touch of the traces, in order
+ * (the stream cache mode replays; keys name (pid, page) or (file, page)).
+ * Return: 0 and a malloc'ed array in *keys, or -1 with a message in @err.
+ */
+int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, char *err,
+		     size_t errlen);
+
 #endif /* MMSIM_CACHESIM_H */
