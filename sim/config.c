@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CFG_MAX_VALUE 128 /* longest free-form value: config.ini lines stay under inih's 200 */
+
 enum cfg_type { CFG_U64, CFG_SIZE, CFG_TIME, CFG_DOUBLE, CFG_BOOL, CFG_ENUM, CFG_STRING };
 
 struct cfg_key {
@@ -114,6 +116,19 @@ static int key_index(const char *name)
 	return -1;
 }
 
+/* Free-form text must survive config.ini and inih's line limit unchanged. */
+static bool text_ok(const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n > CFG_MAX_VALUE || (n && (text[0] == ' ' || text[n - 1] == ' ')))
+		return false;
+	for (const char *p = text; *p; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == ';' || *p == '#')
+			return false;
+	return true;
+}
+
 /* Validate @text for key @k; on success store the canonical form in @canon. */
 static int validate(const struct cfg_key *k, const char *text, char *canon, size_t len, char *why,
                     size_t whylen)
@@ -199,8 +214,9 @@ static int validate(const struct cfg_key *k, const char *text, char *canon, size
 		return -1;
 	}
 	case CFG_STRING:
-		if (strchr(text, '\n')) {
-			snprintf(why, whylen, "value has a newline");
+		if (!text_ok(text)) {
+			snprintf(why, whylen, "values must be printable ASCII of at most %d characters",
+				 CFG_MAX_VALUE);
 			return -1;
 		}
 		snprintf(canon, len, "%s", text);
@@ -247,7 +263,8 @@ static bool is_policy_param(const char *name)
 	if (strncmp(name, "policy.", 7))
 		return false;
 	p = name + 7;
-	if (!strchr(p, '.') || p[0] == '.' || name[strlen(name) - 1] == '.')
+	if (!strchr(p, '.') || p[0] == '.' || name[strlen(name) - 1] == '.' || strstr(p, "..") ||
+	    strlen(name) > 96)
 		return false;
 	for (; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -265,6 +282,12 @@ static int set_value(struct config *c, const char *name, const char *value, char
 
 	if (i < 0) {
 		if (is_policy_param(name)) {
+			if (!text_ok(value)) {
+				snprintf(why, whylen,
+					 "%s: values must be printable ASCII of at most %d characters",
+					 name, CFG_MAX_VALUE);
+				return -1;
+			}
 			for (size_t k = 0; k < c->nr_extra; k++)
 				if (!strcmp(c->extra_key[k], name)) {
 					free(c->extra_val[k]);

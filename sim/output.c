@@ -27,7 +27,11 @@ static const char *const result_files[] = {"summary.csv", "timeline.csv", "confi
 
 void output_csv_field(FILE *f, const char *s)
 {
-	csv_fwrite(f, s, strlen(s));
+	/* Plain when safe (awk, gnuplot and cut read it as is); libcsv quotes the rest. */
+	if (s[strcspn(s, ",\"\r\n")] || (s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' ')))
+		csv_fwrite(f, s, strlen(s));
+	else
+		fputs(s, f);
 }
 
 static bool is_result_file(const char *name)

@@ -99,6 +99,12 @@ static void test_errors(void **state)
 	assert_string_equal(
 	        err,
 	        "-s tlb.asid=maybe: 'maybe' is not a boolean (0/1, true/false, yes/no, on/off)");
+	/* Found by fuzz_config: odd free-form keys and binary values must be refused, or the
+	 * effective config.ini would not reload to the same configuration. */
+	assert_int_equal(config_set(c, "policy.cl..x.memory", "1", err, sizeof(err)), -1);
+	assert_int_equal(config_set(c, "policy.clock.k", "11m\377\377", err, sizeof(err)), -1);
+	assert_int_equal(config_set(c, "policy.clock.k", "a;b", err, sizeof(err)), -1);
+	assert_int_equal(config_set(c, "policy.clock.k", "7", err, sizeof(err)), 0);
 	assert_int_equal(config_set(c, "swappiness", "1", err, sizeof(err)), -1);
 	assert_string_equal(err, "-s swappiness=1: 'swappiness' is not of the form section.key");
 	config_free(c);
