@@ -21,11 +21,23 @@
 
 extern const struct trace_format_ops native_format;
 extern const struct trace_format_ops csv_format;
+extern const struct trace_format_ops lackey_format;
+extern const struct trace_format_ops strace_format;
+extern const struct trace_format_ops addr_format;
+extern const struct trace_format_ops ids_format;
+extern const struct trace_format_ops oracle_format;
+extern const struct trace_format_ops lcscsv_format;
 
 /* Detection tries these in order; ties go to the earlier entry. */
 const struct trace_format_ops *const trace_formats[] = {
 	&native_format,
 	&csv_format,
+	&lackey_format,
+	&strace_format,
+	&addr_format,
+	&ids_format,
+	&lcscsv_format,
+	&oracle_format,
 	NULL,
 };
 
