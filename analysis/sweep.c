@@ -11,6 +11,8 @@
  *   from     = ids                            ; optional trace format
  *   set.vm.swappiness = 0, 60, 100            ; any config key, any number of values
  *
+ * Trace names are kept as written (relative to the sweep file) for ids and
+ * results.csv, and resolved against the sweep file's directory when run.
  * The run set is the cartesian product, in file order with the last axis
  * varying fastest. A run's id is the FNV-1a hash of its canonical parameter
  * string ("trace=...;policy=...;capacity=...;vm.swappiness=..."), so it
@@ -155,10 +157,13 @@ static int expand_traces(struct sweep *s, struct sweep_axis *ax, const char *lis
 		char *pat = resolve(s, raw.values[i]);
 		glob_t g;
 
+		/* Keep names relative to the sweep file, so ids do not depend on the cwd. */
+		size_t skip = strcmp(pat, raw.values[i]) ? strlen(s->dir) + 1 : 0;
+
 		if (glob(pat, GLOB_NOCHECK | GLOB_BRACE, NULL, &g) == 0) {
 			for (size_t k = 0; k < g.gl_pathc; k++) {
 				ax->values = xrealloc(ax->values, (ax->nr + 1) * sizeof(char *));
-				ax->values[ax->nr++] = xstrdup(g.gl_pathv[k]);
+				ax->values[ax->nr++] = xstrdup(g.gl_pathv[k] + skip);
 			}
 			globfree(&g);
 		}
@@ -324,7 +329,7 @@ char **sweep_run_args(const struct sweep *s, const struct sweep_run *r, const ch
 	}
 	av[n++] = xstrdup("-o");
 	av[n++] = xstrdup(outdir);
-	av[n++] = xstrdup(r->value[0]);
+	av[n++] = resolve(s, r->value[0]);
 	av[n] = NULL;
 	return av;
 }
