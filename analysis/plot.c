@@ -424,7 +424,14 @@ static int plot_series(const struct plot_opts *o, const struct table *t, bool tl
 	                                            : y);
 	fprintf(j.sf, "\nplot_title = ");
 	gp_str(j.sf, o->title ? o->title : tlb ? "TLB miss ratio" : "Miss-ratio curve");
-	fprintf(j.sf, "\nlogx = %d\n", !tlb ? 0 : 1);
+	/* A log2 x axis when sizes span more than a factor of 8 (doubling sweeps). */
+	double xmin = pts[0].x, xmax = pts[0].x;
+
+	for (size_t r = 1; r < t->nrows; r++) {
+		xmin = pts[r].x < xmin ? pts[r].x : xmin;
+		xmax = pts[r].x > xmax ? pts[r].x : xmax;
+	}
+	fprintf(j.sf, "\nlogx = %d\n", xmin > 0 && xmax / xmin >= 8);
 	free(pts);
 	free(label);
 	return job_finish(&j, o, "plot_series.gp", err, errlen);
