@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 600
 
 # Debian 12 packages the build, tests, fuzzers and plots need.
 PKGS = cmake make gcc pkg-config libzstd-dev libcsv-dev libinih-dev libcmocka-dev \
-       gnuplot-nox zstd clang libclang-rt-14-dev parallel
+       gnuplot-nox zstd clang libclang-rt-14-dev parallel slurm-wlm munge
 
 .PHONY: all deps build test test-asan demo bench fuzz fuzz-build fuzz-smoke format clean
 

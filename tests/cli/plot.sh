@@ -31,6 +31,17 @@ grep -q '<svg' mrc.svg || fail "mrc.svg is not SVG"
 grep -q 'lru' mrc.svg && grep -q 'fifo' mrc.svg || fail "one line per policy"
 grep -q 'pgscan_kswapd\|miss_ratio\|misses' tl2.svg || true
 
+# Watermark lines: a timeline that carries the zone's min/low/high (as the full
+# machine's does) gets three dashed lines labelled in the key.
+printf 'time_ns,nr_free_pages,wmark_min,wmark_low,wmark_high,pgscan_kswapd,pgsteal_kswapd\n' > wm.csv
+for i in 1 2 3 4 5 6; do
+	echo "$((i * 10000000)),$((900 - i * 60)),256,320,384,$((i * i * 10)),$((i * i * 8))" >> wm.csv
+done
+"$MMSIM" plot wm.csv --kind timeline -o wm.svg 2>err.txt || fail "watermark timeline: $(cat err.txt)"
+for w in "min watermark" "low watermark" "high watermark" pgscan_kswapd; do
+	grep -q "$w" wm.svg || fail "timeline lacks '$w'"
+done
+
 # The TLB kind from a sweep over TLB sizes.
 printf '[sweep]\ntraces = z.mmt.zst\npolicies = lru\ncapacity = 100\nset.tlb.l2.entries = 64, 128, 256\n' > t.ini
 "$MMSIM" sweep t.ini -o tl -q || fail "tlb sweep"
