@@ -12,9 +12,15 @@ extern const struct reclaim_policy_ops lru_policy;
 extern const struct reclaim_policy_ops fifo_policy;
 extern const struct reclaim_policy_ops clock_policy;
 extern const struct reclaim_policy_ops opt_policy;
+extern const struct reclaim_policy_ops twoq_policy;
 
 static const struct reclaim_policy_ops *const policies[] = {
-        &lru_policy, &fifo_policy, &clock_policy, &opt_policy, NULL,
+	&lru_policy,
+	&fifo_policy,
+	&clock_policy,
+	&opt_policy,
+	&twoq_policy,
+	NULL, /* one line per policy; keep clang-format from joining them */
 };
 
 int policy_registry_check(const struct reclaim_policy_ops *const *list, char *err, size_t errlen)

@@ -148,6 +148,7 @@ struct cachesim {
 	uint64_t nr_touches;     /* touches in the first pass */
 	uint64_t touch;          /* position of the current touch */
 	uint64_t now;            /* simulated ns */
+	uint64_t incoming;       /* key of the page a miss is bringing in */
 	uint64_t cost_access;    /* cost.access */
 	uint64_t cost_miss;      /* cost.major_fault */
 	uint64_t interval;       /* metrics.interval */
@@ -312,6 +313,14 @@ static uint64_t cs_now(void *mech)
 	return ((struct cachesim *)mech)->now;
 }
 
+static bool cs_incoming_key(void *mech, uint64_t *key)
+{
+	struct cachesim *cs = mech;
+
+	*key = cs->incoming;
+	return true;
+}
+
 static const struct policy_mech_ops cachesim_mech = {
         .page_key = cs_page_key,
         .page_flags = cs_page_flags,
@@ -320,6 +329,7 @@ static const struct policy_mech_ops cachesim_mech = {
         .page_referenced = cs_page_referenced,
         .reclaim_page = cs_reclaim_page,
         .now_ns = cs_now,
+        .incoming_key = cs_incoming_key,
 };
 
 /* ---- replay ---- */
@@ -453,6 +463,7 @@ static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
 	uint64_t slot;
 
 	cs->m->misses++;
+	cs->incoming = key;
 	if (file)
 		cs->m->pagecache_misses++;
 	if (cs->used == cs->capacity) {

@@ -204,6 +204,10 @@ void policy_note_cost(struct policy_ctx *ctx, uint32_t memcg, bool file, uint64_
 /* policy_next_use() - for needs_future policies: position of the next access to the page
  * being added/accessed now (UINT64_MAX = never again). Valid inside page_added/page_accessed. */
 uint64_t policy_next_use(struct policy_ctx *ctx);
+/* policy_incoming_key() - inside shrink(): the key of the page whose arrival
+ * caused this reclaim (cache mode: the missing page), for policies whose choice
+ * depends on it (ARC). Return: false when reclaim has no single cause (kswapd). */
+bool policy_incoming_key(struct policy_ctx *ctx, uint64_t *key);
 /* policy_now_ns() - simulated time. */
 uint64_t policy_now_ns(struct policy_ctx *ctx);
 /* policy_swappiness() - vm.swappiness (0..200) for @memcg. */
@@ -293,5 +297,28 @@ static inline void pfn_list_move_head(struct policy_ctx *ctx, struct pfn_list *l
 	pfn_list_del(ctx, l, pfn);
 	pfn_list_add_head(ctx, l, pfn);
 }
+
+/* ---- Non-resident history: ghost lists keyed by page key ---- */
+
+/*
+ * A bounded set of page keys kept in up to 4 FIFO/LRU lists (ARC's B1/B2,
+ * 2Q's A1out, LIRS's non-resident HIR entries), with O(1) lookup. Entries live
+ * in a pool sized at creation; no allocation after that.
+ */
+struct ghost_set;
+
+/* ghost_create() - room for @max entries. */
+struct ghost_set *ghost_create(uint32_t max);
+void ghost_destroy(struct ghost_set *g);
+/* ghost_list_of() - the list @key is on (0..3), or -1 if absent. */
+int ghost_list_of(const struct ghost_set *g, uint64_t key);
+/* ghost_add_head() - put @key at the head of @list (it must be absent; the set must have room). */
+void ghost_add_head(struct ghost_set *g, int list, uint64_t key);
+/* ghost_del() - remove @key if present. */
+void ghost_del(struct ghost_set *g, uint64_t key);
+/* ghost_drop_tail() - remove the oldest key of @list; false if the list is empty. */
+bool ghost_drop_tail(struct ghost_set *g, int list);
+/* ghost_len() - entries on @list. */
+uint32_t ghost_len(const struct ghost_set *g, int list);
 
 #endif /* MMSIM_POLICY_H */

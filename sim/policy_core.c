@@ -208,6 +208,13 @@ uint64_t policy_next_use(struct policy_ctx *ctx)
 	return core_of(ctx)->next_use;
 }
 
+bool policy_incoming_key(struct policy_ctx *ctx, uint64_t *key)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->incoming_key && pc->mech->incoming_key(pc->mech_arg, key);
+}
+
 uint64_t policy_now_ns(struct policy_ctx *ctx)
 {
 	struct policy_core *pc = core_of(ctx);

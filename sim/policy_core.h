@@ -22,6 +22,7 @@ struct policy_mech_ops {
 	void (*note_activation)(void *mech, uint32_t pfn);                    /* may be NULL */
 	void (*note_cost)(void *mech, uint32_t memcg, bool file, uint64_t cost); /* may be NULL */
 	uint64_t (*now_ns)(void *mech);
+	bool (*incoming_key)(void *mech, uint64_t *key); /* may be NULL: no single cause */
 };
 
 struct policy_core {

@@ -208,6 +208,65 @@ static void test_page_identity(void **state)
 	unlink(path);
 }
 
+static struct metrics run_string(const char *policy, uint64_t cap, const int *pages, size_t n,
+                                 const char *key, const char *val)
+{
+	char path[64];
+	struct metrics m;
+
+	snprintf(path, sizeof(path), "/tmp/mmsim-str-%d.csv", (int)getpid());
+	write_trace(path, NULL, pages, n);
+	m = run_policy(path, policy, cap, key, val);
+	unlink(path);
+	return m;
+}
+
+/*
+ * 2Q, capacity 4: Kin = 25% = 1 page, Kout = 50% = 2 keys.
+ * String 1 2 3 4 1 5 1 2 6 2 4 3 1:
+ *   1-4 miss -> A1in [4 3 2 1]; 1 hit in A1in (no change)
+ *   5 miss: |A1in| 4 > 1, evict 1 -> A1out [1];            A1in [5 4 3 2]
+ *   1 miss, in A1out: evict 2 -> A1out [2 1]; 1 -> Am [1];   A1in [5 4 3]
+ *   2 miss, in A1out: evict 3 -> A1out [3 2 1] -> trim 1; 2 -> Am [2 1]; A1out [3]
+ *   6 miss: evict 4 -> A1out [4 3]; A1in [6 5];  2 hit in Am
+ *   4 miss, in A1out: evict 5 -> A1out [5 4 3] -> trim 3; 4 -> Am [4 2 1]; A1out [5]
+ *   3 miss, new: |A1in| = 1, not > 1: evict Am's LRU 1 (forgotten); A1in [3 6]
+ *   1 miss, new: evict 6 -> A1out [6 5]; A1in [1 3]
+ * -> 11 misses; A1in 2 pages (inactive), Am 2 pages (active).
+ * Scan resistance, capacity 4: 1 2 3 4 5 1 2 promotes 1 and 2 into Am (7 misses);
+ * a scan 10..15 then only cycles A1in (6 misses), and 1 2 hit: 13 misses.
+ * LRU on the same string: 7 misses, the scan evicts 1 and 2, both miss again: 15.
+ */
+static void test_twoq(void **state)
+{
+	static const int s1[] = {1, 2, 3, 4, 1, 5, 1, 2, 6, 2, 4, 3, 1};
+	static const int scan[] = {1, 2, 3, 4, 5, 1, 2, 10, 11, 12, 13, 14, 15, 1, 2};
+	struct metrics m;
+
+	(void)state;
+	m = run_string("2q", 4, s1, 13, NULL, NULL);
+	assert_int_equal(m.misses, 11);
+	assert_int_equal(m.nr_inactive_anon, 2);
+	assert_int_equal(m.nr_active_anon, 2);
+	assert_int_equal(run_string("2q", 4, scan, 15, NULL, NULL).misses, 13);
+	assert_int_equal(run_string("lru", 4, scan, 15, NULL, NULL).misses, 15);
+	/* A bad parameter is refused when the policy starts. */
+	struct config *cfg = config_new();
+	char err[256];
+	const char *tr[] = {path_s};
+	struct trace_open_opts topts = {0};
+	struct cachesim_opts o = {.capacity = 4,
+	                          .ops = policy_find("2q"),
+	                          .cfg = cfg,
+	                          .traces = tr,
+	                          .nr_traces = 1,
+	                          .topts = &topts};
+
+	config_set(cfg, "policy.2q.kin", "0", err, sizeof(err));
+	assert_int_equal(cachesim_run(&o, &m, err, sizeof(err)), -1);
+	config_free(cfg);
+}
+
 static void test_registry(void **state)
 {
 	static const struct reclaim_policy_ops a = {.name = "x"}, b = {.name = "x"};
@@ -237,7 +296,8 @@ int main(void)
 	        cmocka_unit_test(test_lru_curve),         cmocka_unit_test(test_fifo_curve),
 	        cmocka_unit_test(test_opt_curve),         cmocka_unit_test(test_belady_anomaly),
 	        cmocka_unit_test(test_clock_conventions), cmocka_unit_test(test_dirty_evictions),
-	        cmocka_unit_test(test_page_identity),     cmocka_unit_test(test_registry),
+	        cmocka_unit_test(test_page_identity),     cmocka_unit_test(test_twoq),
+	        cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
