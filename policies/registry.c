@@ -13,6 +13,7 @@ extern const struct reclaim_policy_ops fifo_policy;
 extern const struct reclaim_policy_ops clock_policy;
 extern const struct reclaim_policy_ops opt_policy;
 extern const struct reclaim_policy_ops twoq_policy;
+extern const struct reclaim_policy_ops arc_policy;
 
 static const struct reclaim_policy_ops *const policies[] = {
 	&lru_policy,
@@ -20,6 +21,7 @@ static const struct reclaim_policy_ops *const policies[] = {
 	&clock_policy,
 	&opt_policy,
 	&twoq_policy,
+	&arc_policy,
 	NULL, /* one line per policy; keep clang-format from joining them */
 };
 

@@ -267,6 +267,44 @@ static void test_twoq(void **state)
 	config_free(cfg);
 }
 
+/*
+ * ARC, capacity 2: 1 2 1 3 2 1 3 2 1.
+ *   1, 2 miss -> T1 [2 1]; 1 hit -> T2 [1], T1 [2]
+ *   3 miss, new, |T1|+|B1| = 1 < 2, total 2 < 4: REPLACE (p=0): |T1| 1 > 0 -> 2 to B1
+ *   2 miss in B1: p = 0 + 1 = 1; REPLACE: |T1| = 1 not > 1 -> T2's 1 to B2; T2 [2], T1 [3]
+ *   1 miss in B2: p = 0; REPLACE(x in B2): |T1| 1 > 0 -> 3 to B1; T2 [1 2]
+ *   3 miss in B1: p = 1; T1 empty -> T2's 2 to B2; T2 [3 1]
+ *   2 miss in B2: p = 0; T2's 1 to B2; T2 [2 3];  1 miss in B2: p = 0; 3 to B2; T2 [1 2]
+ *   -> 8 misses, T2 holds 2 (active), T1 0.
+ * ARC, capacity 3, scan resistance: 1 2 1 2 10 11 12 13 1 2 12 1
+ *   1 2 1 2: 2 misses, T2 [2 1]; 10 fills T1 [10] (a miss, no eviction)
+ *   11: |L1| 1 < 3, total 3 < 6, REPLACE(p=0): 10 to B1;   12: 11 to B1 (B1 [11 10])
+ *   13: |T1|+|B1| = 3 = c: drop B1's 10; REPLACE: 12 to B1 (B1 [12 11]); T1 [13]
+ *   1 2 hit in T2. 12 miss in B1: p = 1; REPLACE: |T1| 1 not > 1 -> T2's LRU 1 to B2;
+ *   T2 [12 2].  1 miss in B2 (|B2| 1 >= |B1| 1): p = 0; REPLACE: 13 to B1; T2 [1 12 2]
+ *   -> 8 misses, active 3, inactive 0. LRU on the same string: 9 (the scan evicts 1 and 2).
+ */
+static void test_arc(void **state)
+{
+	static const int s1[] = {1, 2, 1, 3, 2, 1, 3, 2, 1};
+	static const int s2[] = {1, 2, 1, 2, 10, 11, 12, 13, 1, 2, 12, 1};
+	struct metrics m;
+
+	(void)state;
+	m = run_string("arc", 2, s1, 9, NULL, NULL);
+	assert_int_equal(m.misses, 8);
+	assert_int_equal(m.nr_active_anon, 2);
+	assert_int_equal(m.nr_inactive_anon, 0);
+	m = run_string("arc", 3, s2, 12, NULL, NULL);
+	assert_int_equal(m.misses, 8);
+	assert_int_equal(m.nr_active_anon, 3);
+	assert_int_equal(m.nr_inactive_anon, 0);
+	assert_int_equal(run_string("lru", 3, s2, 12, NULL, NULL).misses, 9);
+	/* The first 10 references alone: ARC 6 misses (hot pages survive the scan), LRU 8. */
+	assert_int_equal(run_string("arc", 3, s2, 10, NULL, NULL).misses, 6);
+	assert_int_equal(run_string("lru", 3, s2, 10, NULL, NULL).misses, 8);
+}
+
 static void test_registry(void **state)
 {
 	static const struct reclaim_policy_ops a = {.name = "x"}, b = {.name = "x"};
@@ -293,10 +331,15 @@ static void test_registry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_lru_curve),         cmocka_unit_test(test_fifo_curve),
-	        cmocka_unit_test(test_opt_curve),         cmocka_unit_test(test_belady_anomaly),
-	        cmocka_unit_test(test_clock_conventions), cmocka_unit_test(test_dirty_evictions),
-	        cmocka_unit_test(test_page_identity),     cmocka_unit_test(test_twoq),
+	        cmocka_unit_test(test_lru_curve),
+	        cmocka_unit_test(test_fifo_curve),
+	        cmocka_unit_test(test_opt_curve),
+	        cmocka_unit_test(test_belady_anomaly),
+	        cmocka_unit_test(test_clock_conventions),
+	        cmocka_unit_test(test_dirty_evictions),
+	        cmocka_unit_test(test_page_identity),
+	        cmocka_unit_test(test_twoq),
+	        cmocka_unit_test(test_arc),
 	        cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
