@@ -37,6 +37,7 @@
 #include "cachesim.h"
 
 #include "policy_core.h"
+#include "u64map.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -54,78 +55,6 @@
 #define CSF_REF   0x01u /* accessed since the policy last looked */
 #define CSF_DIRTY 0x02u /* written since loaded */
 #define CSF_FILE  0x04u /* page-cache page */
-
-/* A growable open-addressing map u64 -> u64, for owners and first-pass positions. */
-struct u64map {
-	uint64_t *keys; /* CS_EMPTY = free */
-	uint64_t *vals; /* values */
-	uint64_t mask;  /* capacity - 1 */
-	uint64_t nr;    /* entries */
-};
-
-static inline uint64_t mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static void u64map_init(struct u64map *m, uint64_t cap)
-{
-	uint64_t n = 16;
-
-	while (n < cap * 2)
-		n <<= 1;
-	m->keys = xmalloc(n * sizeof(uint64_t));
-	m->vals = xmalloc(n * sizeof(uint64_t));
-	memset(m->keys, 0xff, n * sizeof(uint64_t));
-	m->mask = n - 1;
-	m->nr = 0;
-}
-
-static void u64map_free(struct u64map *m)
-{
-	free(m->keys);
-	free(m->vals);
-}
-
-/* Slot of @k, or of the empty slot where it would go. */
-static inline uint64_t u64map_slot(const struct u64map *m, uint64_t k)
-{
-	uint64_t i = mix(k) & m->mask;
-
-	while (m->keys[i] != CS_EMPTY && m->keys[i] != k)
-		i = (i + 1) & m->mask;
-	return i;
-}
-
-static void u64map_put(struct u64map *m, uint64_t k, uint64_t v);
-
-static void u64map_grow(struct u64map *m)
-{
-	struct u64map old = *m;
-
-	u64map_init(m, (old.mask + 1));
-	for (uint64_t i = 0; i <= old.mask; i++)
-		if (old.keys[i] != CS_EMPTY)
-			u64map_put(m, old.keys[i], old.vals[i]);
-	u64map_free(&old);
-}
-
-static void u64map_put(struct u64map *m, uint64_t k, uint64_t v)
-{
-	uint64_t i;
-
-	if ((m->nr + 1) * 2 > m->mask + 1)
-		u64map_grow(m);
-	i = u64map_slot(m, k);
-	if (m->keys[i] == CS_EMPTY) {
-		m->keys[i] = k;
-		m->nr++;
-	}
-	m->vals[i] = v;
-}
 
 struct cachesim {
 	struct policy_core pc; /* the policy and its private area */
@@ -222,7 +151,7 @@ static int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t
 
 static inline uint64_t ht_slot(const struct cachesim *cs, uint64_t key)
 {
-	uint64_t i = mix(key) & cs->hmask;
+	uint64_t i = u64map_hash(key) & cs->hmask;
 
 	while (cs->hkeys[i] != CS_EMPTY && cs->hkeys[i] != key)
 		i = (i + 1) & cs->hmask;
@@ -239,7 +168,7 @@ static void ht_delete(struct cachesim *cs, uint64_t key)
 		j = (j + 1) & cs->hmask;
 		if (cs->hkeys[j] == CS_EMPTY)
 			break;
-		uint64_t home = mix(cs->hkeys[j]) & cs->hmask;
+		uint64_t home = u64map_hash(cs->hkeys[j]) & cs->hmask;
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
 			cs->hkeys[i] = cs->hkeys[j];
@@ -341,7 +270,7 @@ static int open_trace(struct cachesim *cs, const char *path, struct trace_reader
 
 /* Every page touch of the traces, in order, as page keys (*keys is malloc'ed). */
 static int collect_touches(struct cachesim *cs, struct trace_rec *buf, uint64_t **keys,
-			   uint64_t *nr)
+                           uint64_t *nr)
 {
 	uint64_t cap = 1 << 20, n_keys = 0;
 	uint64_t *k = xmalloc(cap * sizeof(uint64_t));
@@ -362,10 +291,11 @@ static int collect_touches(struct cachesim *cs, struct trace_rec *buf, uint64_t 
 
 					snprintf(why, sizeof(why), "%s", cs->err);
 					snprintf(cs->err, cs->errlen, "%s: record %llu: %s",
-						 cs->o->traces[t],
-						 (unsigned long long)(trace_records_read(r) - (uint64_t)n +
-								      (uint64_t)i + 1),
-						 why);
+					         cs->o->traces[t],
+					         (unsigned long long)(trace_records_read(r) -
+					                              (uint64_t)n + (uint64_t)i +
+					                              1),
+					         why);
 					trace_close(r);
 					goto fail;
 				}
@@ -419,7 +349,7 @@ static int first_pass(struct cachesim *cs, struct trace_rec *buf)
 }
 
 int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
 	struct cachesim *cs = xcalloc(1, sizeof(*cs));
 	struct trace_rec *buf = xmalloc(CS_BATCH * sizeof(*buf));

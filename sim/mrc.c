@@ -19,68 +19,12 @@
  */
 #include "mrc.h"
 
+#include "u64map.h"
 #include "util.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct lastmap {
-	uint64_t *keys; /* UINT64_MAX = empty */
-	uint64_t *pos;  /* last touch position */
-	uint64_t mask;  /* size - 1 */
-	uint64_t nr;    /* entries */
-};
-
-static inline uint64_t mrc_mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static void lastmap_init(struct lastmap *m, uint64_t cap)
-{
-	uint64_t n = 16;
-
-	while (n < 2 * cap)
-		n <<= 1;
-	m->keys = xmalloc(n * sizeof(uint64_t));
-	m->pos = xmalloc(n * sizeof(uint64_t));
-	memset(m->keys, 0xff, n * sizeof(uint64_t));
-	m->mask = n - 1;
-	m->nr = 0;
-}
-
-static uint64_t *lastmap_slot(struct lastmap *m, uint64_t k, bool *found)
-{
-	uint64_t i = mrc_mix(k) & m->mask;
-
-	while (m->keys[i] != UINT64_MAX && m->keys[i] != k)
-		i = (i + 1) & m->mask;
-	*found = m->keys[i] == k;
-	if (!*found) {
-		m->keys[i] = k;
-		m->nr++;
-	}
-	return &m->pos[i];
-}
-
-static void lastmap_grow(struct lastmap *m)
-{
-	struct lastmap old = *m;
-	bool f;
-
-	lastmap_init(m, old.mask + 1);
-	for (uint64_t i = 0; i <= old.mask; i++)
-		if (old.keys[i] != UINT64_MAX)
-			*lastmap_slot(m, old.keys[i], &f) = old.pos[i];
-	free(old.keys);
-	free(old.pos);
-}
 
 /* Fenwick tree over positions 1..n. */
 static inline void bit_add(int32_t *bit, uint64_t n, uint64_t i, int32_t v)
@@ -100,7 +44,7 @@ static inline uint64_t bit_sum(const int32_t *bit, uint64_t i)
 
 void mrc_lru_hist(const uint64_t *keys, uint64_t n, double rate, struct mrc_hist *h)
 {
-	struct lastmap last;
+	struct u64map last; /* key -> position of its latest sampled touch */
 	int32_t *bit = xcalloc(n + 1, sizeof(int32_t));
 	uint64_t threshold = rate >= 1 ? UINT64_MAX : (uint64_t)(rate * 18446744073709551616.0);
 	uint64_t scale = rate >= 1 ? 1 : (uint64_t)llround(1.0 / rate);
@@ -108,22 +52,22 @@ void mrc_lru_hist(const uint64_t *keys, uint64_t n, double rate, struct mrc_hist
 
 	memset(h, 0, sizeof(*h));
 	h->dist = xcalloc(cap, sizeof(uint64_t));
-	lastmap_init(&last, 1024);
+	u64map_init(&last, 1024);
 	for (uint64_t i = 0; i < n; i++) {
-		bool found;
-		uint64_t *pos, d;
+		uint64_t s, d;
 
 		h->accesses += 1;
-		if (rate < 1 && mrc_mix(keys[i] ^ 0x5a5a5a5a5a5a5a5aULL) >= threshold)
+		if (rate < 1 &&
+		    u64map_hash(keys[i] ^ 0x5a5a5a5a5a5a5a5aULL) * 0xc4ceb9fe1a85ec53ULL >=
+		            threshold)
 			continue;
-		if ((last.nr + 1) * 2 > last.mask + 1)
-			lastmap_grow(&last);
 		t++; /* positions of sampled touches only */
-		pos = lastmap_slot(&last, keys[i], &found);
-		if (!found) {
+		s = u64map_slot(&last, keys[i]);
+		if (last.keys[s] != keys[i]) {
 			h->cold += scale;
+			u64map_put(&last, keys[i], t);
 		} else {
-			d = (bit_sum(bit, t - 1) - bit_sum(bit, *pos)) + 1;
+			d = (bit_sum(bit, t - 1) - bit_sum(bit, last.vals[s])) + 1;
 			d *= scale;
 			if (d >= cap) {
 				uint64_t ncap = cap;
@@ -137,15 +81,14 @@ void mrc_lru_hist(const uint64_t *keys, uint64_t n, double rate, struct mrc_hist
 			h->dist[d] += scale;
 			if (d > h->max_dist)
 				h->max_dist = d;
-			bit_add(bit, n, *pos, -1);
+			bit_add(bit, n, last.vals[s], -1);
+			last.vals[s] = t;
 		}
 		bit_add(bit, n, t, 1);
-		*pos = t;
 	}
 	h->distinct = last.nr * scale;
 	free(bit);
-	free(last.keys);
-	free(last.pos);
+	u64map_free(&last);
 }
 
 uint64_t mrc_misses(const struct mrc_hist *h, uint64_t size)
