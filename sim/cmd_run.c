@@ -3,6 +3,7 @@
  * cmd_run.c - 'mmsim run': replay traces and write a result directory.
  */
 #include "cachesim.h"
+#include "machine.h"
 #include "cli.h"
 #include "config.h"
 #include "output.h"
@@ -172,12 +173,6 @@ int cmd_run(int argc, char **argv)
 
 		snprintf(joined + l, sizeof(joined) - l, "%s%s", i > optind ? ";" : "", argv[i]);
 	}
-	if (!capacity) {
-		mm_error("run: full-machine mode is not implemented yet; use --capacity PAGES for "
-		         "cache mode");
-		ret = EXIT_INPUT;
-		goto out;
-	}
 
 	struct output out;
 	struct metrics m;
@@ -198,7 +193,17 @@ int cmd_run(int argc, char **argv)
 		ret = EXIT_INPUT;
 		goto out;
 	}
-	if (cachesim_run(&co, &m, err, sizeof(err))) {
+	struct machine_opts mo = {
+	        .cfg = cfg,
+	        .ops = ops,
+	        .traces = (const char *const *)(argv + optind),
+	        .nr_traces = argc - optind,
+	        .topts = &topts,
+	        .out = &out,
+	        .progress = !quiet && isatty(2),
+	};
+	if (capacity ? cachesim_run(&co, &m, err, sizeof(err))
+	             : machine_run(&mo, &m, err, sizeof(err))) {
 		if (err[0])
 			mm_error("%s", err);
 		output_abort(&out);

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_machine.c - the full machine on tiny traces, counters worked out by hand.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine.h"
+#include "policy_core.h"
+
+static char path[64];
+
+static int run_csv(const char *body, const char *memory, struct metrics *m, char *err,
+                   size_t errlen)
+{
+	FILE *f;
+	struct config *cfg = config_new();
+	const char *traces[1];
+	struct trace_open_opts topts = {0};
+	struct machine_opts o;
+	int ret;
+
+	snprintf(path, sizeof(path), "/tmp/mmsim-machine-%d.csv", (int)getpid());
+	f = fopen(path, "w");
+	fputs("time,pid,op,addr,len,file,arg\n", f);
+	fputs(body, f);
+	fclose(f);
+	if (memory)
+		config_set(cfg, "machine.memory", memory, err, errlen);
+	traces[0] = path;
+	o = (struct machine_opts){.cfg = cfg,
+	                          .ops = policy_find("lru"),
+	                          .traces = traces,
+	                          .nr_traces = 1,
+	                          .topts = &topts};
+	ret = machine_run(&o, m, err, errlen);
+	config_free(cfg);
+	unlink(path);
+	return ret;
+}
+
+/*
+ * Parent writes pages 0-2 of a 4-page anonymous region (3 demand-zero faults),
+ * forks child 2. Child writes page 0: shared -> copy (COW 1). Parent writes
+ * page 0: its frame is now only the parent's -> reused, no copy. Parent writes
+ * page 1: shared -> copy (COW 2). Child writes page 1: sole owner -> reuse.
+ * Child reads page 2: present, no fault. Child writes page 3: demand zero.
+ * Child exits: its copies and page 3 are freed, page 2 stays (the parent maps it).
+ *   pgfault = 3 + 5 = 8, fault_anon = 4, fault_cow = 2, nr_anon_pages = 3,
+ *   page tables: the parent's 4 (PGD, PUD, PMD, PTE); the child's 4 are freed.
+ */
+static void test_fork_cow(void **state)
+{
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(run_csv(",1,mmap,0x10000,16384,,anon|private|rw\n"
+	                         ",1,W,0x10000,8,,\n,1,W,0x11000,8,,\n,1,W,0x12000,8,,\n"
+	                         ",1,fork,,,,2\n"
+	                         ",2,W,0x10000,8,,\n,1,W,0x10000,8,,\n,1,W,0x11000,8,,\n"
+	                         ",2,W,0x11000,8,,\n,2,R,0x12000,8,,\n,2,W,0x13000,8,,\n"
+	                         ",2,exit,,,,\n",
+	                         NULL, &m, err, sizeof(err)),
+	                 0);
+	assert_int_equal(m.pgfault, 8);
+	assert_int_equal(m.fault_anon, 4);
+	assert_int_equal(m.fault_cow, 2);
+	assert_int_equal(m.nr_anon_pages, 3);
+	assert_int_equal(m.nr_page_table_pages, 4);
+	assert_int_equal(m.accesses, 9); /* 3 by the parent, then 6 */
+	assert_int_equal(m.fault_protection, 0);
+}
+
+/* One page in each of K = 3 distinct GiB: 1 + 1 + 3 + 3 table pages; implicit VMAs
+ * (no mmap) give one fault per distinct page; a repeat access faults no more. */
+static void test_page_tables_and_implicit_vmas(void **state)
+{
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(run_csv(",1,R,0x40000000,1,,\n,1,W,0x80000000,1,,\n,1,R,0xc0000000,1,,\n"
+	                         ",1,R,0x40000000,1,,\n,1,R,0x40000ffe,4,,\n",
+	                         NULL, &m, err, sizeof(err)),
+	                 0);
+	assert_int_equal(m.nr_page_table_pages, 8);
+	/* 0x40000ffe + 4 bytes spans pages 0x40000 and 0x40001: 4 distinct pages */
+	assert_int_equal(m.pgfault, 4);
+	assert_int_equal(m.accesses, 6);
+	assert_int_equal(m.nr_anon_pages, 4);
+	assert_int_equal(m.nr_dirty, 0); /* no page was unmapped: dirtiness lives in the PTEs */
+}
+
+/* A store to a read-only mapping is a protection fault: counted, skipped, no crash.
+ * munmap frees the page and the emptied tables. */
+static void test_protection_and_munmap(void **state)
+{
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(run_csv(",1,mmap,0x10000,8192,,anon|private|r\n"
+	                         ",1,R,0x10000,8,,\n,1,W,0x11000,8,,\n"
+	                         ",1,mprotect,0x10000,8192,,rw\n,1,W,0x11000,8,,\n"
+	                         ",1,munmap,0x10000,8192,,\n",
+	                         NULL, &m, err, sizeof(err)),
+	                 0);
+	assert_int_equal(m.fault_protection, 1);
+	assert_int_equal(m.pgfault, 2);
+	assert_int_equal(m.nr_anon_pages, 0);
+	assert_int_equal(m.nr_page_table_pages, 1); /* only the PGD remains */
+	assert_true(m.tlb_shootdowns >= 2);         /* mprotect and munmap */
+}
+
+/* read()/write() through the page cache: 3 pages read in (misses), one re-read (hit). */
+static void test_page_cache(void **state)
+{
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(run_csv(",1,read,0,8192,7,\n,1,write,4096,4096,7,\n,1,read,8192,100,7,\n",
+	                         NULL, &m, err, sizeof(err)),
+	                 0);
+	assert_int_equal(m.pagecache_misses, 3);
+	assert_int_equal(m.accesses, 4);
+	assert_int_equal(m.nr_file_pages, 3);
+	assert_int_equal(m.nr_dirty, 1);
+	assert_int_equal(m.pgpgin, 12); /* KB */
+}
+
+/* Without reclaim, running out of memory stops the run naming the record. 2 MiB =
+ * 512 frames; after the watermarks and page tables, touching 600 pages cannot fit. */
+static void test_out_of_memory(void **state)
+{
+	struct metrics m;
+	char err[512], *body = malloc(600 * 32);
+	size_t off = 0;
+
+	(void)state;
+	for (int i = 0; i < 600; i++)
+		off += (size_t)sprintf(body + off, ",1,W,0x%x,1,,\n", 0x100000 + i * 4096);
+	assert_int_equal(run_csv(body, "2M", &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": record "));
+	assert_non_null(strstr(err, "out of memory"));
+	free(body);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_fork_cow),
+	        cmocka_unit_test(test_page_tables_and_implicit_vmas),
+	        cmocka_unit_test(test_protection_and_munmap),
+	        cmocka_unit_test(test_page_cache),
+	        cmocka_unit_test(test_out_of_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
