@@ -29,7 +29,12 @@ echo "== 3. One-pass LRU miss-ratio curve (mmsim mrc)"
 "$mmsim" mrc traces/zipf.mmt.zst --sizes 1000,2000,4000,8000,16000 -o mrc-lru-zipf.csv
 cat mrc-lru-zipf.csv
 
-echo "== 4. Figures (mmsim plot)"
+echo "== 4. The full machine (x86-64, 128 MiB): forking workload, page tables, TLBs"
+"$mmsim" gen forkcow --pages 4000 --children 3 --accesses 200000 --write-frac 0.3 -o traces/forkcow.mmt.zst
+"$mmsim" run -q -p clock -m 128M --interval 1ms traces/forkcow.mmt.zst -o machine-run
+awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "  pgfault %s (anon %s, cow %s), page tables %s pages, TLB L1d hit ratio %.3f\n", $(h["pgfault"]), $(h["fault_anon"]), $(h["fault_cow"]), $(h["nr_page_table_pages"]), $(h["tlb_l1d_hit"])/($(h["tlb_l1d_hit"])+$(h["tlb_l1d_miss"]))}' machine-run/summary.csv
+
+echo "== 5. Figures (mmsim plot)"
 mkdir -p sweep-per-trace
 for t in zipf hotcold loop; do
 	# One figure per workload: results.csv rows of that trace only.
@@ -37,14 +42,14 @@ for t in zipf hotcold loop; do
 	"$mmsim" plot "sweep-per-trace/$t.csv" --kind mrc --title "Miss ratio: $t" -o "mrc-$t.png"
 	"$mmsim" plot "sweep-per-trace/$t.csv" --kind mrc --title "Miss ratio: $t" -o "mrc-$t.pdf"
 done
-run=$(ls -d sweep/runs/*/ | head -1)
-"$mmsim" plot "$run" --kind timeline -o timeline.png
+"$mmsim" plot machine-run --kind timeline -o timeline.png
 
 echo
 echo "Demo finished. Look at:"
 echo "  $out/sweep/results.csv    one row per run: parameters, then every counter"
 echo "  $out/mrc-zipf.png mrc-hotcold.png mrc-loop.png (and .pdf)   miss ratio vs cache size per policy"
-echo "  $out/timeline.png         one run over simulated time"
+echo "  $out/machine-run/         a full-machine run (summary.csv, timeline.csv, config.ini)"
+echo "  $out/timeline.png         its free pages over simulated time"
 echo "  $out/mrc-lru-zipf.csv     the one-pass LRU curve (mmsim mrc)"
 awk -F, 'NR==1{for(i=1;i<=NF;i++) h[$i]=i; next}
 	 $2=="traces/zipf.mmt.zst" && $4==4000 {printf "  zipf @ 4000 pages: %-6s miss ratio %.3f\n", $3, $(h["misses"])/$(h["accesses"])}' sweep/results.csv

@@ -532,6 +532,9 @@ static int plot_time(const struct plot_opts *o, const struct table *t, const cha
 	gp_str(j.sf, rtt);
 	/* Watermark lines when the timeline carries them (full machine). */
 	int wm[3] = {col(t, "wmark_min"), col(t, "wmark_low"), col(t, "wmark_high")};
+
+	if (ng != 1 || strcmp(g[0], "nr_free_pages"))
+		wm[0] = wm[1] = wm[2] = -1; /* watermarks only make sense against free pages */
 	fprintf(j.sf, "\nwmin = %.0f\nwlow = %.0f\nwhigh = %.0f\nplot_title = ",
 	        wm[0] >= 0 ? num(t, 0, wm[0]) : 0.0, wm[1] >= 0 ? num(t, 0, wm[1]) : 0.0,
 	        wm[2] >= 0 ? num(t, 0, wm[2]) : 0.0);

@@ -799,13 +799,16 @@ static void gauges(struct machine *mc)
 	        &m->buddy_order4, &m->buddy_order5, &m->buddy_order6, &m->buddy_order7,
 	        &m->buddy_order8, &m->buddy_order9, &m->buddy_order10};
 
-	m->nr_free_pages = 0;
+	m->nr_free_pages = m->wmark_min = m->wmark_low = m->wmark_high = 0;
 	for (int t = 0; t < NR_ZONE_TYPES; t++)
 		*zone_free[t] = 0;
 	for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++)
 		*buddy[o] = 0;
 	for (unsigned z = 0; z < mc->pm.nr_zones; z++) {
 		m->nr_free_pages += mc->pm.zones[z].nr_free;
+		m->wmark_min += mc->pm.zones[z].wmark[WMARK_MIN];
+		m->wmark_low += mc->pm.zones[z].wmark[WMARK_LOW];
+		m->wmark_high += mc->pm.zones[z].wmark[WMARK_HIGH];
 		*zone_free[mc->pm.zones[z].type] += mc->pm.zones[z].nr_free;
 		for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++)
 			*buddy[o] += buddy_nr_free_blocks(&mc->pm, z, o);

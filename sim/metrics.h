@@ -117,7 +117,10 @@
 	X(buddy_order7, G)                                                                         \
 	X(buddy_order8, G)                                                                         \
 	X(buddy_order9, G)                                                                         \
-	X(buddy_order10, G)
+	X(buddy_order10, G)                                                                        \
+	X(wmark_min, G)                     /* sum of the zones' min watermarks (pages) */         \
+	X(wmark_low, G)                     /* ... low watermarks */                               \
+	X(wmark_high, G)                    /* ... high watermarks */
 
 /* All metrics of a run; plain fields bumped in place, read at sampling ticks. */
 struct metrics {
