@@ -953,6 +953,7 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 {
 	struct machine *mc = xcalloc(1, sizeof(*mc));
 	struct trace_rec *buf = NULL;
+	struct metrics scratch; /* absorbs the counting of the final teardown */
 	int ret = -1;
 
 	memset(m, 0, sizeof(*m));
@@ -1010,8 +1011,6 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 out:
 	/* The summary describes the state after the last record: freeing the host
 	 * structures below must not count as simulated frees. */
-	struct metrics scratch;
-
 	mc->m = &scratch;
 	for (uint32_t i = 0; i < mc->nr_procs; i++)
 		if (mc->procs[i]) {
