@@ -14,6 +14,7 @@ extern const struct reclaim_policy_ops clock_policy;
 extern const struct reclaim_policy_ops opt_policy;
 extern const struct reclaim_policy_ops twoq_policy;
 extern const struct reclaim_policy_ops arc_policy;
+extern const struct reclaim_policy_ops lirs_policy;
 
 static const struct reclaim_policy_ops *const policies[] = {
 	&lru_policy,
@@ -22,6 +23,7 @@ static const struct reclaim_policy_ops *const policies[] = {
 	&opt_policy,
 	&twoq_policy,
 	&arc_policy,
+	&lirs_policy,
 	NULL, /* one line per policy; keep clang-format from joining them */
 };
 

@@ -305,6 +305,41 @@ static void test_arc(void **state)
 	assert_int_equal(run_string("lru", 3, s2, 10, NULL, NULL).misses, 8);
 }
 
+/*
+ * LIRS, capacity 3: Lhirs = max(1, 1% of 3) = 1, Llirs = 2.
+ * 1 2 3 1 2 3 4 1 2 3:
+ *   1, 2 miss -> LIR, S [2 1]; 3 miss -> resident HIR, S [3 2 1], Q [3]
+ *   1 hit (bottom LIR) -> S [1 3 2]; 2 hit (bottom) -> S [2 1 3], prune 3 -> S [2 1]
+ *   3 hit, HIR not in S -> S [3 2 1], Q [3]
+ *   4 miss: evict Q's 3 (stays in S, non-resident); 4 HIR: S [4 3nr 2 1], Q [4]
+ *   1 hit -> S [1 4 3nr 2]; 2 hit -> S [2 1 4 3nr], prune 3nr and 4 -> S [2 1]
+ *   3 miss: evict 4 (not in S: forgotten); 3 HIR: S [3 2 1], Q [3]
+ *   -> 5 misses (LRU: 7); LIR {1, 2} active, HIR {3} inactive.
+ * 1 2 3 4 3 1 4 (a non-resident entry of S becomes LIR):
+ *   1 2 LIR; 3 HIR; 4 miss: evict 3 (non-resident in S); S [4 3nr 2 1], Q [4]
+ *   3 miss: evict 4 (non-resident in S); 3 in S -> LIR, 3 LIR blocks > 2: the bottom 1
+ *   becomes HIR, Q [1]; S [3 4nr 2]
+ *   1 hit, HIR not in S -> S [1 3 4nr 2]; 4 miss: evict 1 (non-resident in S); 4 in S -> LIR,
+ *   bottom 2 demoted: Q [2]; S [4 1nr 3]  -> 6 misses; LIR {4, 3}, HIR {2}.
+ */
+static void test_lirs(void **state)
+{
+	static const int s1[] = {1, 2, 3, 1, 2, 3, 4, 1, 2, 3};
+	static const int s2[] = {1, 2, 3, 4, 3, 1, 4};
+	struct metrics m;
+
+	(void)state;
+	m = run_string("lirs", 3, s1, 10, NULL, NULL);
+	assert_int_equal(m.misses, 5);
+	assert_int_equal(m.nr_active_anon, 2);
+	assert_int_equal(m.nr_inactive_anon, 1);
+	assert_int_equal(run_string("lru", 3, s1, 10, NULL, NULL).misses, 7);
+	m = run_string("lirs", 3, s2, 7, NULL, NULL);
+	assert_int_equal(m.misses, 6);
+	assert_int_equal(m.nr_active_anon, 2);
+	assert_int_equal(m.nr_inactive_anon, 1);
+}
+
 static void test_registry(void **state)
 {
 	static const struct reclaim_policy_ops a = {.name = "x"}, b = {.name = "x"};
@@ -340,6 +375,7 @@ int main(void)
 	        cmocka_unit_test(test_page_identity),
 	        cmocka_unit_test(test_twoq),
 	        cmocka_unit_test(test_arc),
+	        cmocka_unit_test(test_lirs),
 	        cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
