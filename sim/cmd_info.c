@@ -168,14 +168,11 @@ int cmd_info(int argc, char **argv)
 			from = optarg;
 			break;
 		case 'O':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
+			if (cli_add_importer_opt(&options, &options_len, optarg)) {
 				free(options);
 				return usage_error(argv[0], "--opt wants KEY=VALUE, got '%s'",
 				                   optarg);
 			}
-			options = xrealloc(options, options_len + strlen(optarg) + 2);
-			options_len += (size_t)sprintf(options + options_len, "%s%s",
-			                               options_len ? "," : "", optarg);
 			break;
 		case 'h':
 			free(options);
