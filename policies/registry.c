@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+extern const struct reclaim_policy_ops linux_policy;
 extern const struct reclaim_policy_ops lru_policy;
 extern const struct reclaim_policy_ops fifo_policy;
 extern const struct reclaim_policy_ops clock_policy;
@@ -17,6 +18,7 @@ extern const struct reclaim_policy_ops arc_policy;
 extern const struct reclaim_policy_ops lirs_policy;
 
 static const struct reclaim_policy_ops *const policies[] = {
+	&linux_policy,
 	&lru_policy,
 	&fifo_policy,
 	&clock_policy,

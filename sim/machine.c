@@ -27,10 +27,12 @@
  *
  * Physical memory: every page (data, page cache, page tables, kernel
  * allocations) comes from the buddy allocator of a zone that passes its low
- * watermark, then its min watermark (the allocator's fast and slow paths).
- * Reclaim is not modelled yet: when no zone can serve an allocation the run
- * stops with an error naming the record. The policy is told about every page
- * that becomes resident or leaves, so reclaim can plug in.
+ * watermark; below it the slow path of reclaim.c wakes kswapd, reclaims
+ * directly and in the end OOM-kills. Data pages are charged to the process's
+ * memory cgroup first. The policy is told about every page that becomes
+ * resident or leaves. A swap PTE faults the page back from the swap cache or
+ * the device (with readahead); a page-cache or swap-cache slot holding a
+ * shadow entry turns the fault into a refault judged by workingset.c.
  *
  * Time: each record costs per the [cost] section (an access, an L2 TLB hit,
  * each walk reference, minor and major faults, COW copies, system calls); a
@@ -40,106 +42,31 @@
  * Map of this file: state and helpers; allocation; process table; unmapping;
  * faults; records; the run loop.
  */
-#include "machine.h"
+#include "mm_internal.h"
 
-#include "pgtable.h"
-#include "policy_core.h"
-#include "tlb.h"
-#include "u64map.h"
 #include "util.h"
-#include "vma.h"
-#include "zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define MC_BATCH 4096 /* records per trace_read */
-#define PAGE     4096ULL
-
-/* ====================================================================== */
-/* State                                                                    */
-/* ====================================================================== */
-
-struct mm {
-	uint32_t pid;        /* process id */
-	uint16_t asid;       /* TLB tag */
-	struct vma_set vmas; /* address space */
-	struct pgtable *pt;  /* page tables */
-	uint64_t brk;        /* program break, 0 = unknown */
-};
-
-struct machine {
-	const struct machine_opts *o;
-	struct metrics *m;
-	struct physmem pm;     /* zones, buddy, frames */
-	enum pt_scheme scheme; /* page-table layout */
-	struct tlb tlb;        /* TLBs */
-	struct policy_core pc; /* the policy */
-	struct u64map pid_map; /* pid -> index in procs */
-	struct mm **procs;     /* processes (NULL when exited) */
-	uint32_t nr_procs, cap_procs;
-	uint32_t cur;                      /* index of the running process, UINT32_MAX = none */
-	uint16_t next_asid;                /* ASID allocator */
-	struct u64map pagecache;           /* (file << 40 | index) -> pfn */
-	struct u64map kallocs;             /* alloc handle -> pfn << 8 | order */
-	unsigned user_zone;                /* highest zone user pages may use */
-	unsigned kernel_zone;              /* highest zone for kernel pages (page tables) */
-	bool implicit_vma;                 /* vm.implicit_vma */
-	uint64_t now, interval, next_tick; /* time */
-	uint64_t c_access, c_l2hit, c_walk, c_minor, c_major, c_cow, c_syscall; /* costs */
-	char *err;                                                              /* message buffer */
-	size_t errlen;
-	const char *trace; /* current trace, for messages */
-	uint64_t record;   /* current record number (1-based) */
-	bool oom;          /* an allocation failed */
-};
-
-static inline uint64_t anon_key(uint32_t pid, uint64_t vpn)
-{
-	return ((uint64_t)pid << 40) ^ (vpn & ((1ULL << 40) - 1));
-}
-
-static inline uint64_t file_key(uint32_t file, uint64_t index)
-{
-	return (1ULL << 63) | ((uint64_t)file << 40) | (index & ((1ULL << 40) - 1));
-}
+#define MC_BATCH  4096             /* records per trace_read */
+#define PC_ABSENT (UINT64_MAX - 1) /* page-cache slot emptied without a shadow */
 
 /* ====================================================================== */
 /* Allocation                                                               */
 /* ====================================================================== */
 
-/* The allocator's fast path (low watermark) then slow path (min), highest zone first. */
+/* __alloc_pages: the fast path at the low watermark, else reclaim.c's slow path. */
 static uint32_t alloc_pages(struct machine *mc, unsigned order, unsigned highest)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		enum zone_wmark wm = pass ? WMARK_MIN : WMARK_LOW;
+	uint32_t pfn = mc_try_alloc(mc, order, highest, WMARK_LOW);
 
-		for (int z = (int)highest; z >= 0; z--) {
-			struct zone *zone = &mc->pm.zones[z];
-			uint32_t pfn;
-
-			if (!zone_watermark_ok(zone, order, zone->wmark[wm], highest))
-				continue;
-			pfn = buddy_alloc(&mc->pm, (unsigned)z, order);
-			if (pfn != FRAME_NONE) {
-				mc->m->pgalloc += 1ULL << order;
-				return pfn;
-			}
-		}
-	}
-	if (!mc->oom)
-		snprintf(
-		        mc->err, mc->errlen,
-		        "%s: record %llu: out of memory for an order-%u allocation (reclaim is not "
-		        "modelled yet: give the machine more memory with -m)",
-		        mc->trace, (unsigned long long)mc->record, order);
-	mc->oom = true;
-	return FRAME_NONE;
+	return pfn != FRAME_NONE ? pfn : mc_alloc_slowpath(mc, order, highest);
 }
 
-static void free_pages(struct machine *mc, uint32_t pfn, unsigned order)
+void mc_free_pages(struct machine *mc, uint32_t pfn, unsigned order)
 {
 	buddy_free(&mc->pm, pfn, order);
 	mc->m->pgfree += 1ULL << order;
@@ -157,39 +84,113 @@ static uint32_t pt_alloc(void *arg, unsigned order)
 
 static void pt_free(void *arg, uint32_t pfn, unsigned order)
 {
-	free_pages(arg, pfn, order);
+	mc_free_pages(arg, pfn, order);
 }
 
-/* A data page became resident: tell the policy. */
-static void page_in(struct machine *mc, uint32_t pfn, uint64_t key, unsigned flags, bool file)
+/* A data page for @memcg: charge, then allocate. Return: pfn or FRAME_NONE. */
+static uint32_t alloc_data_page(struct machine *mc, uint32_t memcg)
+{
+	uint32_t pfn;
+
+	if (memcg_charge(mc, memcg))
+		return FRAME_NONE;
+	pfn = alloc_pages(mc, 0, mc->user_zone);
+	if (pfn == FRAME_NONE)
+		mc->memcg[memcg].usage--;
+	return pfn;
+}
+
+/* workingset_refault(): judge a refault of a page of @file kind with @shadow. */
+static unsigned refault(struct machine *mc, uint32_t pfn, uint64_t shadow, bool file)
+{
+	struct metrics *m = mc->m;
+	struct policy_ctx *ctx = &mc->pc.ctx;
+	uint32_t em = shadow_memcg(shadow);
+	struct workingset_sizes sz;
+	unsigned flags = PG_ADD_REFAULT;
+
+	if (mc->pc.ops->refault) /* the policy keeps its own history */
+		return flags | mc->pc.ops->refault(ctx, pfn, shadow & ~SHADOW_TAG);
+	if (file)
+		m->workingset_refault_file++;
+	else
+		m->workingset_refault_anon++;
+	if (mc->pc.ops->shadow_of)
+		return flags;
+	sz = (struct workingset_sizes){
+	        .active_file = policy_lru_size(ctx, em, LRU_ACTIVE_FILE),
+	        .inactive_file = policy_lru_size(ctx, em, LRU_INACTIVE_FILE),
+	        .active_anon = policy_lru_size(ctx, em, LRU_ACTIVE_ANON),
+	        .inactive_anon = policy_lru_size(ctx, em, LRU_INACTIVE_ANON),
+	        .swap = swap_nr_free(&mc->swap) > 0,
+	};
+	if (!workingset_test_recent(&mc->ws, shadow, file, &sz))
+		return flags;
+	workingset_age(&mc->ws, frame_memcg(&mc->pm.frames[pfn]), 1);
+	flags |= PG_ADD_ACTIVATE;
+	if (file)
+		m->workingset_activate_file++;
+	else
+		m->workingset_activate_anon++;
+	if (shadow_workingset(shadow)) {
+		flags |= PG_ADD_WORKINGSET;
+		if (file)
+			m->workingset_restore_file++;
+		else
+			m->workingset_restore_anon++;
+	}
+	return flags;
+}
+
+/*
+ * A data page became resident (already charged to @memcg): tell the policy.
+ * @shadow is the entry its slot held (0 = none): a refault.
+ */
+static void page_in(struct machine *mc, uint32_t pfn, uint64_t key, unsigned flags, bool file,
+                    uint32_t memcg, uint32_t family, uint64_t shadow)
 {
 	struct frame *f = &mc->pm.frames[pfn];
 
 	f->key = key;
-	f->flags |= FRAME_LRU | (file ? 0 : FRAME_SWAPBACKED);
+	f->prev = family;
+	f->flags |= FRAME_LRU | (file ? 0 : FRAME_SWAPBACKED) | (memcg << FRAME_MEMCG_SHIFT);
 	if (file)
 		mc->m->nr_file_pages++;
 	else
 		mc->m->nr_anon_pages++;
 	policy_core_clear_priv(&mc->pc, pfn);
+	if (shadow)
+		flags |= refault(mc, pfn, shadow, file);
 	mc->pc.ops->page_added(&mc->pc.ctx, pfn, flags | (file ? PG_ADD_FILE : 0));
+	if (flags & PG_ADD_WORKINGSET)
+		policy_core_set_workingset(&mc->pc, pfn);
 }
 
-/* A data page leaves memory. */
-static void page_out(struct machine *mc, uint32_t pfn)
+/* A data page leaves memory (reclaimed, unmapped for good, or replaced). */
+void mc_page_out(struct machine *mc, uint32_t pfn)
 {
 	struct frame *f = &mc->pm.frames[pfn];
 
 	mc->pc.ops->page_removed(&mc->pc.ctx, pfn);
 	policy_core_forget(&mc->pc, pfn);
+	if (f->flags & FRAME_SWAPCACHE) { /* delete_from_swap_cache */
+		struct swap_slot *s = &mc->swap.slot[f->next];
+
+		s->cache = 0;
+		s->flags &= ~SWP_READAHEAD;
+		mc->m->nr_swapcached--;
+		if (!s->count)
+			swap_release(&mc->swap, f->next);
+	}
 	if (f->flags & FRAME_SWAPBACKED)
 		mc->m->nr_anon_pages--;
 	else
 		mc->m->nr_file_pages--;
 	if (f->flags & FRAME_DIRTY)
 		mc->m->nr_dirty--;
+	mc->memcg[frame_memcg(f)].usage--;
 	f->flags &= FRAME_ZONE_MASK;
-	free_pages(mc, pfn, 0);
+	mc_free_pages(mc, pfn, 0);
 }
 
 /* ====================================================================== */
@@ -201,8 +202,9 @@ static struct mm *mm_new(struct machine *mc, uint32_t pid)
 	struct mm *mm = xcalloc(1, sizeof(*mm));
 	struct pgtable_frame_ops ops = {.alloc = pt_alloc, .free = pt_free, .arg = mc};
 
-	mm->pid = pid;
+	mm->pid = mm->family = pid;
 	mm->asid = ++mc->next_asid;
+	mm->memcg = mc->memcg[1].limit ? 1 : 0;
 	vma_set_init(&mm->vmas);
 	mm->pt = pgtable_create(mc->scheme, &ops);
 	if (!mm->pt) {
@@ -212,19 +214,31 @@ static struct mm *mm_new(struct machine *mc, uint32_t pid)
 	return mm;
 }
 
-static struct mm *find_mm(struct machine *mc, uint32_t pid, bool create)
+struct mm *mc_find_mm(struct machine *mc, uint32_t pid)
 {
 	uint64_t s = u64map_slot(&mc->pid_map, pid);
-	struct mm *mm;
 
 	if (mc->pid_map.keys[s] == pid && mc->procs[mc->pid_map.vals[s]])
 		return mc->procs[mc->pid_map.vals[s]];
-	if (!create)
-		return NULL;
+	return NULL;
+}
+
+static struct mm *find_mm(struct machine *mc, uint32_t pid, bool create)
+{
+	struct mm *mm = mc_find_mm(mc, pid);
+	uint64_t s;
+
+	if (mm || !create)
+		return mm;
 	mm = mm_new(mc, pid);
 	if (!mm)
 		return NULL;
 	mc->m->nr_page_table_pages += pgtable_nr_pages(mm->pt); /* its top-level table */
+	s = u64map_slot(&mc->pid_map, pid);
+	if (mc->pid_map.keys[s] == pid) { /* a pid used again after exit: reuse its slot */
+		mc->procs[mc->pid_map.vals[s]] = mm;
+		return mm;
+	}
 	if (mc->nr_procs == mc->cap_procs) {
 		mc->cap_procs = mc->cap_procs ? 2 * mc->cap_procs : 16;
 		mc->procs = xrealloc(mc->procs, mc->cap_procs * sizeof(*mc->procs));
@@ -249,6 +263,22 @@ struct zap_ctx {
 	struct mm *mm;
 };
 
+/* A swap PTE goes away: drop the slot reference (free_swap_and_cache). */
+static void zap_swap_entry(struct machine *mc, uint64_t pte)
+{
+	uint64_t off = pte_swap_offset(pte);
+	struct swap_slot *s = &mc->swap.slot[off];
+
+	SIM_BUG_ON(off >= mc->swap.nr_slots || !s->count);
+	s->count--;
+	if (s->count)
+		return;
+	if (!s->cache)
+		swap_release(&mc->swap, off);
+	else if (!mc->pm.frames[s->cache - 1].count)
+		mc_page_out(mc, s->cache - 1); /* an unmapped swap-cache page nobody can reach */
+}
+
 /* A PTE goes away: drop the mapping; free the frame when nothing else holds it. */
 static void zap_pte(void *arg, uint64_t va, uint64_t *pte)
 {
@@ -258,6 +288,10 @@ static void zap_pte(void *arg, uint64_t va, uint64_t *pte)
 	uint32_t pfn;
 
 	(void)va;
+	if (*pte & PTE_SWAP) {
+		zap_swap_entry(mc, *pte);
+		return;
+	}
 	if (!(*pte & PTE_PRESENT))
 		return;
 	pfn = pte_pfn(*pte);
@@ -269,8 +303,9 @@ static void zap_pte(void *arg, uint64_t va, uint64_t *pte)
 	SIM_BUG_ON(f->count == 0);
 	f->count--;
 	mc->m->nr_mapped -= !(f->flags & FRAME_SWAPBACKED) && f->count == 0;
-	if (f->count == 0 && (f->flags & FRAME_SWAPBACKED))
-		page_out(mc, pfn); /* anonymous memory dies with its last mapping */
+	if (f->count == 0 && (f->flags & FRAME_SWAPBACKED) &&
+	    (!(f->flags & FRAME_SWAPCACHE) || !mc->swap.slot[f->next].count))
+		mc_page_out(mc, pfn); /* anonymous memory dies with its last mapping */
 }
 
 static void zap_range(struct machine *mc, struct mm *mm, uint64_t start, uint64_t end)
@@ -291,16 +326,21 @@ static void zap_piece(void *arg, const struct vma *piece)
 	zap_range(z->mc, z->mm, piece->start, piece->end);
 }
 
-static void mm_exit(struct machine *mc, struct mm *mm)
+/* The process is gone (exit, exec, OOM kill): free its memory and tables. */
+void mc_mm_exit(struct machine *mc, struct mm *mm)
 {
 	struct zap_ctx z = {mc, mm};
+	uint64_t s = u64map_slot(&mc->pid_map, mm->pid);
 
+	mc->procs[mc->pid_map.vals[s]] = NULL; /* rmap no longer sees it */
 	vma_unmap(&mm->vmas, 0, UINT64_MAX, zap_piece, &z);
 	pgtable_unmap_range(mm->pt, 0, UINT64_MAX >> 1, zap_pte, &z); /* stray PTEs */
 	mc->m->nr_page_table_pages -= pgtable_nr_pages(mm->pt);
 	pgtable_destroy(mm->pt);
 	tlb_flush_asid(&mc->tlb, mm->asid);
 	vma_set_free(&mm->vmas);
+	if (mc->cur == mm->pid)
+		mc->cur = UINT32_MAX;
 	free(mm);
 }
 
@@ -317,20 +357,30 @@ static uint64_t *populate(struct machine *mc, struct mm *mm, uint64_t va)
 	return pte;
 }
 
-/* The page-cache page (file, index), read in if absent. Return: pfn or FRAME_NONE. */
-static uint32_t pagecache_get(struct machine *mc, uint32_t file, uint64_t index, bool *major)
+/*
+ * The page-cache page (file, index), read in if absent (a refault if its slot
+ * holds a shadow). Return: pfn or FRAME_NONE.
+ */
+static uint32_t pagecache_get(struct machine *mc, uint32_t file, uint64_t index, unsigned add,
+                              uint32_t memcg, bool *major)
 {
-	uint64_t key = file_key(file, index), s = u64map_slot(&mc->pagecache, key);
+	uint64_t key = file_key(file, index), s = u64map_slot(&mc->pagecache, key), shadow = 0;
 	uint32_t pfn;
 
 	*major = false;
-	if (mc->pagecache.keys[s] == key)
-		return (uint32_t)mc->pagecache.vals[s];
-	pfn = alloc_pages(mc, 0, mc->user_zone);
+	if (mc->pagecache.keys[s] == key) {
+		uint64_t v = mc->pagecache.vals[s];
+
+		if (!(v & SHADOW_TAG))
+			return (uint32_t)v;
+		if (v != PC_ABSENT)
+			shadow = v;
+	}
+	pfn = alloc_data_page(mc, memcg);
 	if (pfn == FRAME_NONE)
 		return FRAME_NONE;
 	u64map_put(&mc->pagecache, key, pfn);
-	page_in(mc, pfn, key, 0, true);
+	page_in(mc, pfn, key, add, true, memcg, 0, shadow);
 	mc->m->pagecache_misses++;
 	mc->m->misses++;
 	mc->m->pgpgin += PAGE / 1024;
@@ -339,24 +389,30 @@ static uint32_t pagecache_get(struct machine *mc, uint32_t file, uint64_t index,
 }
 
 /* Copy a page for a write (COW): a fresh anonymous frame replaces *pte's. */
-static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte, uint64_t bits)
+static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t bits)
 {
-	uint32_t old = pte_pfn(*pte), pfn = alloc_pages(mc, 0, mc->user_zone);
-	struct frame *f;
+	uint64_t *pte = pgtable_walk(mm->pt, va, NULL);
+	uint32_t old = pte_pfn(*pte), pfn;
+	struct frame *f = &mc->pm.frames[old];
 
+	f->flags |= FRAME_PINNED; /* reclaim must not take it while we allocate */
+	pfn = alloc_data_page(mc, mm->memcg);
+	f->flags &= ~FRAME_PINNED;
 	if (pfn == FRAME_NONE)
 		return -1;
-	pte = pgtable_walk(mm->pt, va,
-	                   NULL); /* allocation does not move leaf tables, but be safe */
-	f = &mc->pm.frames[old];
+	pte = pgtable_walk(mm->pt, va, NULL);
+	SIM_BUG_ON(!(*pte & PTE_PRESENT) || pte_pfn(*pte) != old);
 	f->count--;
 	if (f->count == 0) {
-		if (f->flags & FRAME_SWAPBACKED)
-			page_out(mc, old);
-		else
+		if (f->flags & FRAME_SWAPBACKED) {
+			if (!(f->flags & FRAME_SWAPCACHE) || !mc->swap.slot[f->next].count)
+				mc_page_out(mc, old);
+		} else {
 			mc->m->nr_mapped--;
+		}
 	}
-	page_in(mc, pfn, anon_key(mm->pid, va >> 12), PG_ADD_FAULT | PG_ADD_DIRTY, false);
+	page_in(mc, pfn, anon_key(mm->pid, va >> 12), PG_ADD_FAULT | PG_ADD_DIRTY, false, mm->memcg,
+	        mm->family, 0);
 	mc->pm.frames[pfn].count = 1;
 	*pte = pte_make(pfn, bits | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED);
 	mc->m->fault_cow++;
@@ -364,9 +420,105 @@ static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pt
 	return 0;
 }
 
+/* Read swap slot @off into a new swap-cache page. Return: pfn or FRAME_NONE. */
+static uint32_t swap_read(struct machine *mc, uint64_t off, uint32_t memcg, bool readahead)
+{
+	struct swap_slot *s = &mc->swap.slot[off];
+	uint64_t shadow = s->shadow;
+	uint32_t pfn;
+
+	mc->noretry = readahead; /* readahead may reclaim, but never retries or OOM-kills */
+	pfn = alloc_data_page(mc, memcg);
+	mc->noretry = false;
+	if (pfn == FRAME_NONE)
+		return FRAME_NONE;
+	s = &mc->swap.slot[off]; /* reclaim may have run */
+	SIM_BUG_ON(s->cache || !(s->flags & SWP_USED));
+	s->shadow = 0;
+	s->cache = pfn + 1;
+	mc->pm.frames[pfn].next = (uint32_t)off;
+	mc->pm.frames[pfn].flags |= FRAME_SWAPCACHE;
+	mc->m->nr_swapcached++;
+	mc->m->pswpin++;
+	mc->m->pgpgin += PAGE / 1024;
+	if (readahead) {
+		s->flags |= SWP_READAHEAD;
+		mc->m->swap_ra++;
+	}
+	page_in(mc, pfn, s->key, readahead ? PG_ADD_READAHEAD : PG_ADD_FAULT, false, memcg,
+	        s->family, shadow);
+	return pfn;
+}
+
+/*
+ * do_swap_page(): the PTE of @va holds a swap entry. Find the page in the swap
+ * cache (minor) or read it with its readahead window (major), map it.
+ * Return: 0, or -1 (no memory, or the process was killed).
+ */
+static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va, bool write,
+                   uint64_t bits)
+{
+	uint64_t *pte = pgtable_walk(mm->pt, va, NULL), off = pte_swap_offset(*pte);
+	struct swap_slot *s = &mc->swap.slot[off];
+	struct frame *f;
+	uint32_t pfn;
+
+	SIM_BUG_ON(off == 0 || off >= mc->swap.nr_slots || !s->count);
+	mc->m->fault_swapin++;
+	if (s->cache) {
+		pfn = s->cache - 1;
+		if (s->flags & SWP_READAHEAD) {
+			s->flags &= ~SWP_READAHEAD;
+			mc->m->swap_ra_hit++;
+			mc->swap.ra_hits++;
+		}
+		mc->now += mc->c_minor;
+	} else {
+		uint32_t win = swap_ra_window(&mc->swap, off, 1u << mc->page_cluster);
+
+		pfn = swap_read(mc, off, mm->memcg, false);
+		if (pfn == FRAME_NONE)
+			return -1;
+		mc->pm.frames[pfn].flags |= FRAME_PINNED;
+		for (uint64_t o = off & ~(uint64_t)(win - 1); win > 1 && o < (off | (win - 1)) + 1;
+		     o++) {
+			const struct swap_slot *rs = &mc->swap.slot[o];
+
+			if (o == off || o == 0 || o >= mc->swap.nr_slots ||
+			    !(rs->flags & SWP_USED) || rs->cache || !rs->count)
+				continue;
+			if (swap_read(mc, o, mm->memcg, true) == FRAME_NONE)
+				break;
+		}
+		mc->pm.frames[pfn].flags &= ~FRAME_PINNED;
+		mc->m->pgmajfault++;
+		mc->m->misses++;
+		mc->now += mc->c_swap_read;
+		pte = pgtable_walk(mm->pt, va, NULL);
+		s = &mc->swap.slot[off];
+	}
+	f = &mc->pm.frames[pfn];
+	s->count--;
+	f->count++;
+	/* exclusive (no other user of the slot or the page): map it writable */
+	if ((v->flags & VM_WRITE) && !s->count && f->count == 1)
+		bits |= PTE_WRITE;
+	*pte = pte_make(pfn, bits | (write ? PTE_DIRTY : 0));
+	/* should_try_to_free_swap(): a write, or swap more than half full */
+	if (!s->count && (write || swap_full(&mc->swap)) && f->count == 1) {
+		s->cache = 0;
+		s->flags &= ~SWP_READAHEAD;
+		f->flags &= ~FRAME_SWAPCACHE;
+		mc->m->nr_swapcached--;
+		swap_release(&mc->swap, off);
+	}
+	return 0;
+}
+
 /*
  * Handle a fault at @va for @op. Return: 1 if the access may proceed (the PTE
- * now allows it), 0 if it was a protection fault (skipped), -1 on an error.
+ * now allows it), 0 if it was a protection fault (skipped), -1 on an error or
+ * when the process was OOM-killed.
  */
 static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned op)
 {
@@ -391,9 +543,18 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 	}
 	mc->m->pgfault++;
 	pte = populate(mc, mm, va);
-	if (!pte)
+	if (!pte || mm->oom_victim)
 		return -1;
+	v = vma_find(&mm->vmas, va); /* the VMA array does not move, but be exact */
 	bits = PTE_USER | PTE_ACCESSED | (exec || (v->flags & VM_EXEC) ? 0 : PTE_NX);
+	if (*pte & PTE_SWAP) {
+		if (swap_in(mc, mm, v, va, write, bits))
+			return -1;
+		pte = pgtable_walk(mm->pt, va, NULL);
+		if (!write || (*pte & PTE_WRITE))
+			return 1;
+		/* a write to a page others still share: copy it below (do_wp_page) */
+	}
 	if ((*pte & PTE_PRESENT) && !write) { /* exec allowed by the VMA since (mprotect) */
 		*pte &= ~PTE_NX;
 		return 1;
@@ -404,7 +565,7 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 		if (f->count > 1 || !(f->flags & FRAME_SWAPBACKED)) {
 			if (!vma_is_anon(v) && (v->flags & VM_SHARED)) {
 				*pte |= PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
-			} else if (cow_copy(mc, mm, va, pte, bits)) {
+			} else if (cow_copy(mc, mm, va, bits)) {
 				return -1;
 			}
 		} else {
@@ -414,15 +575,16 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 		return 1;
 	}
 	if (vma_is_anon(v)) {
-		uint32_t pfn = alloc_pages(mc, 0, mc->user_zone);
+		uint32_t pfn = alloc_data_page(mc, mm->memcg);
 
 		if (pfn == FRAME_NONE)
 			return -1;
 		pte = pgtable_walk(mm->pt, va, NULL);
 		page_in(mc, pfn, anon_key(mm->pid, va >> 12),
 		        PG_ADD_FAULT | (write ? PG_ADD_DIRTY : 0) |
-		                ((v->flags & VM_EXEC) ? PG_ADD_EXEC : 0),
-		        false);
+		                ((v->flags & VM_EXEC) ? PG_ADD_EXEC : 0) |
+		                ((v->flags & VM_LOCKED) ? PG_ADD_UNEVICTABLE : 0),
+		        false, mm->memcg, mm->family, 0);
 		mc->pm.frames[pfn].count = 1;
 		*pte = pte_make(pfn, bits | ((v->flags & VM_WRITE) ? PTE_WRITE : 0) |
 		                             (write ? PTE_DIRTY : 0));
@@ -433,7 +595,10 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 	}
 	/* File-backed. */
 	uint64_t index = v->pgoff + ((va - v->start) >> 12);
-	uint32_t pfn = pagecache_get(mc, v->file, index, &major);
+	uint32_t pfn = pagecache_get(mc, v->file, index,
+	                             PG_ADD_FAULT | ((v->flags & VM_EXEC) ? PG_ADD_EXEC : 0) |
+	                                     ((v->flags & VM_LOCKED) ? PG_ADD_UNEVICTABLE : 0),
+	                             mm->memcg, &major);
 
 	if (pfn == FRAME_NONE)
 		return -1;
@@ -450,7 +615,7 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 	if (write) { /* private: copy now; shared: dirty the page-cache page */
 		if (v->flags & VM_SHARED)
 			*pte |= PTE_DIRTY;
-		else if (cow_copy(mc, mm, va, pte, bits))
+		else if (cow_copy(mc, mm, va, bits))
 			return -1;
 	}
 	return 1;
@@ -515,15 +680,22 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 	return -1;
 }
 
-/* read()/write() of [addr, addr+len) of a file through the page cache. */
-static int file_io(struct machine *mc, const struct trace_rec *r)
+/*
+ * read()/write() of [addr, addr+len) of a file through the page cache. Every
+ * page copied is marked accessed (folio_mark_accessed), the one just read in
+ * too, except the first page when the previous read of the file ended in it
+ * (filemap_read's prev_pos check).
+ */
+static int file_io(struct machine *mc, struct mm *mm, const struct trace_rec *r)
 {
 	uint64_t len = r->len ? r->len : PAGE, first = r->addr >> 12;
-	uint64_t last = (r->addr + len - 1) >> 12;
+	uint64_t last = (r->addr + len - 1) >> 12, s = u64map_slot(&mc->prev_pos, r->file);
+	uint64_t prev_end = mc->prev_pos.keys[s] == r->file ? mc->prev_pos.vals[s] : 0;
+	uint32_t memcg = mm ? mm->memcg : (mc->memcg[1].limit ? 1 : 0);
 
 	for (uint64_t idx = first; idx <= last; idx++) {
 		bool major;
-		uint32_t pfn = pagecache_get(mc, r->file, idx, &major);
+		uint32_t pfn = pagecache_get(mc, r->file, idx, 0, memcg, &major);
 
 		if (pfn == FRAME_NONE)
 			return -1;
@@ -533,15 +705,15 @@ static int file_io(struct machine *mc, const struct trace_rec *r)
 			mc->pm.frames[pfn].flags |= FRAME_DIRTY;
 			mc->m->nr_dirty++;
 		}
-		if (!major) {
-			if (mc->pc.ops->mark_accessed)
-				mc->pc.ops->mark_accessed(&mc->pc.ctx, pfn);
-			else if (mc->pc.ops->page_accessed)
-				mc->pc.ops->page_accessed(&mc->pc.ctx, pfn,
-				                          r->op == TRACE_OP_WRITE ? PG_ACC_WRITE
-				                                                  : 0);
-		}
+		if (idx == first && prev_end && (prev_end - 1) >> 12 == idx)
+			continue;
+		if (mc->pc.ops->mark_accessed)
+			mc->pc.ops->mark_accessed(&mc->pc.ctx, pfn);
+		else if (mc->pc.ops->page_accessed && !major)
+			mc->pc.ops->page_accessed(&mc->pc.ctx, pfn,
+			                          r->op == TRACE_OP_WRITE ? PG_ACC_WRITE : 0);
 	}
+	u64map_put(&mc->prev_pos, r->file, r->addr + len);
 	return 0;
 }
 
@@ -567,16 +739,23 @@ static void fork_pte(void *arg, uint64_t va, uint64_t *pte)
 	struct vma *v;
 	uint64_t *cpte;
 
-	if (fc->failed || !(*pte & PTE_PRESENT))
+	if (fc->failed || !(*pte & (PTE_PRESENT | PTE_SWAP)))
+		return;
+	cpte = populate(fc->mc, fc->child, va); /* may reclaim: read *pte afterwards */
+	if (!cpte || fc->parent->oom_victim) {
+		fc->failed = 1;
+		return;
+	}
+	if (*pte & PTE_SWAP) { /* copy_nonpresent_pte: one more user of the slot */
+		fc->mc->swap.slot[pte_swap_offset(*pte)].count++;
+		*cpte = *pte;
+		return;
+	}
+	if (!(*pte & PTE_PRESENT))
 		return;
 	v = vma_find(&fc->parent->vmas, va);
 	if (v && !(v->flags & VM_SHARED))
 		*pte &= ~PTE_WRITE; /* copy-on-write from now on, in both */
-	cpte = populate(fc->mc, fc->child, va);
-	if (!cpte) {
-		fc->failed = 1;
-		return;
-	}
 	*cpte = *pte;
 	fc->mc->pm.frames[pte_pfn(*pte)].count++;
 }
@@ -595,12 +774,16 @@ static int do_fork(struct machine *mc, struct mm *parent, uint32_t child_pid)
 	child = find_mm(mc, child_pid, true);
 	if (!child)
 		return -1;
+	child->in_fork = true;
+	child->family = parent->family;
+	child->memcg = parent->memcg;
 	vma_set_clone(&child->vmas, &parent->vmas);
 	child->brk = parent->brk;
 	fc = (struct fork_ctx){mc, child, parent, 0};
 	pgtable_for_each(parent->pt, 0, UINT64_MAX >> 1, fork_pte, &fc);
 	tlb_flush_asid(&mc->tlb, parent->asid); /* flush_tlb_mm after write-protecting */
 	mc->m->tlb_shootdowns++;
+	child->in_fork = false;
 	return fc.failed ? -1 : 0;
 }
 
@@ -622,18 +805,47 @@ static void protect_pte(void *arg, uint64_t va, uint64_t *pte)
 	struct wp_ctx *w = arg;
 
 	(void)va;
-	if (!(w->prot & VM_WRITE))
+	if ((*pte & PTE_PRESENT) && !(w->prot & VM_WRITE))
 		*pte &= ~PTE_WRITE; /* adding write is lazy: the next store faults and upgrades */
+}
+
+/* fadvise(DONTNEED): drop the clean, unmapped page-cache pages of the range (no shadows). */
+static void fadvise_dontneed(struct machine *mc, uint32_t file, uint64_t off, uint64_t len)
+{
+	uint64_t first = off >> 12, last = len ? (off + len - 1) >> 12 : UINT64_MAX;
+
+	for (uint64_t i = 0; i <= mc->pagecache.mask; i++) {
+		uint64_t k = mc->pagecache.keys[i], v = mc->pagecache.vals[i];
+		struct frame *f;
+
+		if (k == U64MAP_EMPTY || (v & SHADOW_TAG) || key_file(k) != file ||
+		    key_index(k) < first || key_index(k) > last)
+			continue;
+		f = &mc->pm.frames[v];
+		if (f->count || (f->flags & FRAME_DIRTY))
+			continue;
+		mc->pagecache.vals[i] = PC_ABSENT;
+		mc_page_out(mc, (uint32_t)v);
+	}
 }
 
 static int do_record(struct machine *mc, const struct trace_rec *r)
 {
 	struct mm *mm;
+	uint64_t ks = u64map_slot(&mc->killed, r->pid);
 
-	if ((r->flags & TREC_TIME) && r->time > mc->now)
-		mc->now = r->time;
+	if (mc->killed.keys[ks] == r->pid && r->op != TRACE_OP_ALLOC && r->op != TRACE_OP_FREE) {
+		mc->m->records_skipped++; /* the OOM killer took this process */
+		return 0;
+	}
 	if (trace_op_is_file_io(r->op))
-		return file_io(mc, r);
+		return file_io(mc, mc_find_mm(mc, r->pid), r);
+	if (r->op == TRACE_OP_FADVISE) {
+		mc->now += mc->c_syscall;
+		if ((r->flags & TREC_FILE) && r->arg == TRACE_FADV_DONTNEED)
+			fadvise_dontneed(mc, r->file, r->addr, r->len);
+		return 0; /* RANDOM/SEQUENTIAL steer readahead, which is not modelled */
+	}
 	if (r->op == TRACE_OP_ALLOC || r->op == TRACE_OP_FREE) {
 		unsigned order = trace_alloc_order(r->arg), zone = mc->kernel_zone;
 		uint64_t s = u64map_slot(&mc->kallocs, r->addr);
@@ -670,7 +882,7 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 			}
 			uint64_t v = mc->kallocs.vals[s];
 
-			free_pages(mc, (uint32_t)(v >> 8), (unsigned)(v & 0xff));
+			mc_free_pages(mc, (uint32_t)(v >> 8), (unsigned)(v & 0xff));
 			mc->m->nr_kernel_alloc_pages -= 1ULL << (v & 0xff);
 			mc->kallocs.vals[s] = UINT64_MAX;
 		}
@@ -678,7 +890,7 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 	}
 	mm = find_mm(mc, r->pid, r->op != TRACE_OP_EXIT);
 	if (!mm)
-		return mc->oom ? -1 : 0; /* exit of an unknown pid: nothing to do */
+		return r->op == TRACE_OP_EXIT ? 0 : -1; /* exit of an unknown pid: nothing to do */
 	if (mc->cur != r->pid) {
 		switch_to(mc, mm);
 		mc->cur = r->pid;
@@ -769,16 +981,18 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 		return do_fork(mc, mm, (uint32_t)r->arg);
 	case TRACE_OP_EXIT:
 	case TRACE_OP_EXEC: {
-		uint64_t s = u64map_slot(&mc->pid_map, r->pid);
+		uint32_t memcg = mm->memcg;
 
-		mm_exit(mc, mm);
-		mc->procs[mc->pid_map.vals[s]] = NULL;
+		mc_mm_exit(mc, mm);
 		mc->cur = UINT32_MAX;
-		if (r->op == TRACE_OP_EXEC && !find_mm(mc, r->pid, true))
-			return -1;
+		if (r->op == TRACE_OP_EXEC) {
+			mm = find_mm(mc, r->pid, true);
+			if (!mm)
+				return -1;
+			mm->memcg = (uint8_t)memcg;
+		}
 		return 0;
 	}
-	case TRACE_OP_FADVISE: /* readahead and fadvise come with the page-cache work */
 	default:
 		return 0;
 	}
@@ -788,7 +1002,7 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 /* Run loop                                                                 */
 /* ====================================================================== */
 
-static void gauges(struct machine *mc)
+void mc_gauges(struct machine *mc)
 {
 	struct metrics *m = mc->m;
 	uint64_t *zone_free[NR_ZONE_TYPES] = {&m->nr_free_dma, &m->nr_free_dma32,
@@ -805,6 +1019,8 @@ static void gauges(struct machine *mc)
 	for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++)
 		*buddy[o] = 0;
 	for (unsigned z = 0; z < mc->pm.nr_zones; z++) {
+		if (!mc->pm.zones[z].managed)
+			continue; /* /proc/zoneinfo leaves out unpopulated zones */
 		m->nr_free_pages += mc->pm.zones[z].nr_free;
 		m->wmark_min += mc->pm.zones[z].wmark[WMARK_MIN];
 		m->wmark_low += mc->pm.zones[z].wmark[WMARK_LOW];
@@ -813,6 +1029,7 @@ static void gauges(struct machine *mc)
 		for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++)
 			*buddy[o] += buddy_nr_free_blocks(&mc->pm, z, o);
 	}
+	m->nr_swap_used = mc->swap.nr_used;
 	m->tlb_l1d_hit = mc->tlb.l1d.hits;
 	m->tlb_l1d_miss = mc->tlb.l1d.misses;
 	m->tlb_l1i_hit = mc->tlb.l1i.hits;
@@ -822,17 +1039,27 @@ static void gauges(struct machine *mc)
 	m->sim_time_ns = mc->now;
 }
 
-static void tick(struct machine *mc)
+/* Run every timer due by now: timeline samples, kswapd. */
+static void run_events(struct machine *mc)
 {
-	while (mc->now >= mc->next_tick) {
-		uint64_t saved = mc->now;
+	const struct event *e;
 
-		gauges(mc);
-		mc->m->sim_time_ns = mc->next_tick;
-		if (mc->o->out)
-			output_timeline_row(mc->o->out, mc->next_tick, mc->m);
-		mc->m->sim_time_ns = saved;
-		mc->next_tick += mc->interval;
+	while ((e = eventq_peek(&mc->evq)) && e->time <= mc->now) {
+		struct event ev;
+
+		eventq_pop(&mc->evq, &ev);
+		if (ev.type == EV_TICK) {
+			uint64_t saved = mc->now;
+
+			mc_gauges(mc);
+			mc->m->sim_time_ns = ev.time;
+			if (mc->o->out)
+				output_timeline_row(mc->o->out, ev.time, mc->m);
+			mc->m->sim_time_ns = saved;
+			eventq_push(&mc->evq, ev.time + mc->interval, EV_TICK, 0);
+		} else {
+			kswapd_event(mc, &ev);
+		}
 	}
 }
 
@@ -863,6 +1090,10 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		snprintf(err, errlen, "vm.lowmem_reserve_ratio wants five numbers");
 		return -1;
 	}
+	if (config_size(cfg, "swap.size") / PAGE >= (1ULL << 32)) {
+		snprintf(err, errlen, "swap.size must be below 16 TiB");
+		return -1;
+	}
 	if (tlb_init(&mc->tlb, &g)) {
 		snprintf(err, errlen, "each TLB level's entries must be a multiple of its ways");
 		return -1;
@@ -870,6 +1101,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	physmem_init(&mc->pm, specs, (unsigned)n, config_u64(cfg, "vm.min_free_kbytes"),
 	             (unsigned)config_u64(cfg, "vm.watermark_scale_factor"), ratio);
 	mc->scheme = (enum pt_scheme)pgtable_scheme_of(arch);
+	mc->flush_on_young = mc->scheme == PT_ARM64;
 	mc->user_zone = mc->kernel_zone = 0;
 	for (unsigned z = 0; z < mc->pm.nr_zones; z++) {
 		if (mc->pm.zones[z].type != ZONE_MOVABLE)
@@ -878,8 +1110,8 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 			mc->kernel_zone = z; /* GFP_KERNEL: lowmem only */
 	}
 	mc->implicit_vma = config_bool(cfg, "vm.implicit_vma");
+	mc->check = config_bool(cfg, "debug.check_invariants");
 	mc->interval = config_time_ns(cfg, "metrics.interval");
-	mc->next_tick = mc->interval;
 	mc->c_access = config_time_ns(cfg, "cost.access");
 	mc->c_l2hit = config_time_ns(cfg, "cost.tlb_l2_hit");
 	mc->c_walk = config_time_ns(cfg, "cost.walk_ref");
@@ -887,67 +1119,42 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	mc->c_major = config_time_ns(cfg, "cost.major_fault");
 	mc->c_cow = config_time_ns(cfg, "cost.cow_copy");
 	mc->c_syscall = config_time_ns(cfg, "cost.syscall");
+	mc->c_scan = config_time_ns(cfg, "cost.reclaim_page");
+	mc->c_swap_read = config_time_ns(cfg, "swap.read_latency");
+	mc->c_swap_write = config_time_ns(cfg, "swap.write_latency");
+	mc->page_cluster = (unsigned)config_u64(cfg, "vm.page_cluster");
+	mc->swappiness = (unsigned)config_u64(cfg, "vm.swappiness");
+	swap_init(&mc->swap, config_size(cfg, "swap.size") / PAGE);
+	mc->memcg[1].limit = config_size(cfg, "memcg.limit") / PAGE;
+	if (config_size(cfg, "memcg.limit") && !mc->memcg[1].limit) {
+		snprintf(err, errlen, "memcg.limit must be at least one page");
+		physmem_free(&mc->pm);
+		swap_free_dev(&mc->swap);
+		return -1;
+	}
+	mc->kswapd.nap_seq = UINT64_MAX;
+	eventq_init(&mc->evq);
+	eventq_push(&mc->evq, mc->interval, EV_TICK, 0);
 	u64map_init(&mc->pid_map, 64);
 	u64map_init(&mc->pagecache, 1024);
 	u64map_init(&mc->kallocs, 64);
+	u64map_init(&mc->killed, 16);
+	u64map_init(&mc->prev_pos, 16);
 	mc->cur = UINT32_MAX;
 	return 0;
 }
 
-static uint64_t mc_page_key(void *mech, uint32_t pfn)
+/* The record was abandoned because its process was OOM-killed: reap it. */
+static bool reap_victim(struct machine *mc)
 {
-	return ((struct machine *)mech)->pm.frames[pfn].key;
+	struct mm *mm = mc->cur == UINT32_MAX ? NULL : mc_find_mm(mc, mc->cur);
+
+	if (!mm || !mm->oom_victim)
+		return false;
+	mc_mm_exit(mc, mm);
+	mc->m->records_skipped++;
+	return true;
 }
-
-static unsigned mc_page_flags(void *mech, uint32_t pfn)
-{
-	const struct frame *f = &((struct machine *)mech)->pm.frames[pfn];
-
-	return ((f->flags & FRAME_SWAPBACKED) ? 0 : PGF_FILE) |
-	       ((f->flags & FRAME_DIRTY) ? PGF_DIRTY : 0) | (f->count ? PGF_MAPPED : 0);
-}
-
-static uint32_t mc_page_memcg(void *mech, uint32_t pfn)
-{
-	(void)mech;
-	(void)pfn;
-	return 0;
-}
-
-static unsigned mc_page_zone(void *mech, uint32_t pfn)
-{
-	return frame_zone(&((struct machine *)mech)->pm.frames[pfn]);
-}
-
-static int mc_page_referenced(void *mech, uint32_t pfn)
-{
-	(void)mech;
-	(void)pfn;
-	return -1; /* rmap walks arrive with reclaim */
-}
-
-static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *rc, uint32_t pfn)
-{
-	(void)mech;
-	(void)rc;
-	(void)pfn;
-	return RECLAIM_KEEP; /* reclaim is not modelled yet */
-}
-
-static uint64_t mc_now(void *mech)
-{
-	return ((struct machine *)mech)->now;
-}
-
-static const struct policy_mech_ops machine_mech = {
-        .page_key = mc_page_key,
-        .page_flags = mc_page_flags,
-        .page_memcg = mc_page_memcg,
-        .page_zone = mc_page_zone,
-        .page_referenced = mc_page_referenced,
-        .reclaim_page = mc_reclaim_page,
-        .now_ns = mc_now,
-};
 
 int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size_t errlen)
 {
@@ -985,8 +1192,13 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 		mc->trace = o->traces[t];
 		while ((n = trace_read(r, buf, MC_BATCH)) > 0) {
 			for (long i = 0; i < n; i++) {
+				const struct trace_rec *rec = &buf[i];
+
 				mc->record = trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1;
-				if (do_record(mc, &buf[i])) {
+				if ((rec->flags & TREC_TIME) && rec->time > mc->now)
+					mc->now = rec->time;
+				run_events(mc);
+				if (do_record(mc, rec) && !reap_victim(mc)) {
 					if (!err[0])
 						snprintf(err, errlen,
 						         "%s: record %llu: cannot be replayed",
@@ -994,7 +1206,9 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 					trace_close(r);
 					goto out;
 				}
-				tick(mc);
+				reap_victim(mc);
+				if (mc->check)
+					mc_check_invariants(mc);
 			}
 		}
 		if (n < 0) {
@@ -1004,8 +1218,9 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 		}
 		trace_close(r);
 	}
-	gauges(mc);
-	if (o->out && mc->now + mc->interval != mc->next_tick)
+	run_events(mc);
+	mc_gauges(mc);
+	if (o->out && mc->now % mc->interval)
 		output_timeline_row(o->out, mc->now, m);
 	ret = 0;
 out:
@@ -1022,9 +1237,13 @@ out:
 	policy_core_destroy(&mc->pc);
 out_pm:
 	free(buf);
+	eventq_free(&mc->evq);
 	u64map_free(&mc->pid_map);
 	u64map_free(&mc->pagecache);
 	u64map_free(&mc->kallocs);
+	u64map_free(&mc->killed);
+	u64map_free(&mc->prev_pos);
+	swap_free_dev(&mc->swap);
 	tlb_free(&mc->tlb);
 	physmem_free(&mc->pm);
 	free(mc);

@@ -53,14 +53,14 @@
 #define PFN_NONE UINT32_MAX /* "no frame", the null link of pfn lists */
 
 /* page_added() flags */
-#define PG_ADD_FILE        0x01u /* page cache page (else swap-backed anon) */
-#define PG_ADD_ACTIVATE    0x02u /* refault judged recent: the kernel sets PG_active */
-#define PG_ADD_WORKINGSET  0x04u /* it was active before eviction (shadow workingset bit) */
-#define PG_ADD_FAULT       0x08u /* instantiated by a page fault (mapped), not read()/readahead */
-#define PG_ADD_EXEC        0x10u /* mapped by a VM_EXEC vma */
-#define PG_ADD_READAHEAD   0x20u /* brought in by readahead, not yet accessed */
-#define PG_ADD_UNEVICTABLE 0x40u /* mlocked: the policy must not offer it for reclaim */
-#define PG_ADD_DIRTY       0x80u /* added dirty (write fault, write()) */
+#define PG_ADD_FILE        0x01u  /* page cache page (else swap-backed anon) */
+#define PG_ADD_ACTIVATE    0x02u  /* refault judged recent: the kernel sets PG_active */
+#define PG_ADD_WORKINGSET  0x04u  /* it was active before eviction (shadow workingset bit) */
+#define PG_ADD_FAULT       0x08u  /* instantiated by a page fault (mapped), not read()/readahead */
+#define PG_ADD_EXEC        0x10u  /* mapped by a VM_EXEC vma */
+#define PG_ADD_READAHEAD   0x20u  /* brought in by readahead, not yet accessed */
+#define PG_ADD_UNEVICTABLE 0x40u  /* mlocked: the policy must not offer it for reclaim */
+#define PG_ADD_DIRTY       0x80u  /* added dirty (write fault, write()) */
 #define PG_ADD_REFAULT     0x100u /* a shadow entry existed (the page was evicted before) */
 
 /* page_accessed() access flags */
@@ -68,13 +68,14 @@
 #define PG_ACC_EXEC  0x02u /* instruction fetch */
 
 /* policy_page_flags() */
-#define PGF_FILE      0x01u /* page cache (!PG_swapbacked) */
-#define PGF_DIRTY     0x02u /* dirty (PTE dirty bits are folded in) */
-#define PGF_MAPPED    0x04u /* mapped by at least one PTE */
-#define PGF_EXEC      0x08u /* mapped by a VM_EXEC vma */
-#define PGF_LOCKED    0x10u /* mapped by a VM_LOCKED vma */
-#define PGF_SWAPCACHE 0x20u /* in the swap cache */
-#define PGF_WRITEBACK 0x40u /* under writeback */
+#define PGF_FILE       0x01u /* page cache (!PG_swapbacked) */
+#define PGF_DIRTY      0x02u /* dirty (PTE dirty bits are folded in) */
+#define PGF_MAPPED     0x04u /* mapped by at least one PTE */
+#define PGF_EXEC       0x08u /* mapped by a VM_EXEC vma */
+#define PGF_LOCKED     0x10u /* mapped by a VM_LOCKED vma */
+#define PGF_SWAPCACHE  0x20u /* in the swap cache */
+#define PGF_WRITEBACK  0x40u /* under writeback */
+#define PGF_WORKINGSET 0x80u /* PG_workingset: deactivated from an active list, or restored */
 
 enum reclaimer {
 	RECLAIM_KSWAPD, /* background reclaim to the high watermark */
@@ -89,16 +90,26 @@ enum reclaimer {
 
 /* What a shrink() call is asked to do (the kernel's struct scan_control, trimmed). */
 struct reclaim_control {
-	enum reclaimer reclaimer;    /* who reclaims */
-	unsigned long nr_to_reclaim; /* goal in pages */
-	int priority;                /* DEF_PRIORITY .. 0; scan size >> priority */
-	bool may_swap;               /* anon can be reclaimed (swap space available) */
-	bool may_writepage;          /* dirty file pages may be written by reclaim */
-	uint32_t memcg;              /* 0 = global reclaim, else the cgroup being reclaimed */
-	unsigned reclaim_idx;        /* highest zone index whose pages count */
-	unsigned long nr_scanned;    /* out: pages the policy examined (pgscan) */
-	unsigned long nr_reclaimed;  /* out: maintained by policy_reclaim_page() */
+	enum reclaimer reclaimer;      /* who reclaims */
+	unsigned long nr_to_reclaim;   /* goal in pages */
+	int priority;                  /* DEF_PRIORITY .. 0; scan size >> priority */
+	bool may_swap;                 /* anon can be reclaimed (swap space available) */
+	bool may_writepage;            /* dirty file pages may be written by reclaim */
+	bool swap_present;             /* a swap device exists (anon may be aged even when full) */
+	bool new_cycle;                /* first call of a reclaim cycle (kswapd run, direct or
+	                                * memcg reclaim): refault snapshots are taken here */
+	uint32_t memcg;                /* 0 = global reclaim, else the cgroup being reclaimed */
+	unsigned reclaim_idx;          /* highest zone index whose pages count */
+	uint64_t free_pages;           /* global reclaim: free pages of eligible zones */
+	uint64_t high_wmark_pages;     /* global reclaim: sum of their high watermarks */
+	unsigned long nr_scanned;      /* out: inactive pages the policy examined (pgscan) */
+	unsigned long nr_scanned_file; /* out: ... of which file pages (pgscan_file) */
+	unsigned long nr_reclaimed;    /* out: maintained by policy_reclaim_page() */
+	unsigned long nr_io;           /* out: pages written by policy_reclaim_page() (pageout) */
 };
+
+/* Memory cgroups: ids 0 (root, the whole machine) .. MMSIM_MAX_MEMCG - 1. */
+#define MMSIM_MAX_MEMCG 16
 
 /* Vmstat-named events a policy reports (the core owns every other counter). */
 enum policy_event {
@@ -144,14 +155,14 @@ struct reclaim_policy_ops {
 	size_t page_priv_size;   /* bytes of private state per frame */
 	bool needs_future;       /* offline: the core computes next-use (policy_next_use) */
 
-	int (*init)(struct policy_ctx *ctx);   /* 0, or -1 after policy_error() */
+	int (*init)(struct policy_ctx *ctx); /* 0, or -1 after policy_error() */
 	void (*destroy)(struct policy_ctx *ctx);
 	void (*page_added)(struct policy_ctx *ctx, uint32_t pfn, unsigned flags);
 	void (*page_accessed)(struct policy_ctx *ctx, uint32_t pfn, unsigned access); /* optional */
-	void (*mark_accessed)(struct policy_ctx *ctx, uint32_t pfn);                 /* optional */
+	void (*mark_accessed)(struct policy_ctx *ctx, uint32_t pfn);                  /* optional */
 	void (*shrink)(struct policy_ctx *ctx, struct reclaim_control *rc);
 	void (*page_removed)(struct policy_ctx *ctx, uint32_t pfn);
-	uint64_t (*shadow_of)(struct policy_ctx *ctx, uint32_t pfn);               /* optional */
+	uint64_t (*shadow_of)(struct policy_ctx *ctx, uint32_t pfn);                /* optional */
 	unsigned (*refault)(struct policy_ctx *ctx, uint32_t pfn, uint64_t shadow); /* optional */
 };
 
@@ -177,9 +188,9 @@ int policy_page_referenced(struct policy_ctx *ctx, uint32_t pfn);
 
 /* Results of policy_reclaim_page(). */
 enum reclaim_result {
-	RECLAIM_FREED,     /* the page is gone; page_removed() has run */
-	RECLAIM_KEEP,      /* could not reclaim now (dirty under writeback, no swap slot...) */
-	RECLAIM_ACTIVATE,  /* the mechanism says activate it (add_to_swap failed, locked) */
+	RECLAIM_FREED,    /* the page is gone; page_removed() has run */
+	RECLAIM_KEEP,     /* could not reclaim now (dirty under writeback, no swap slot...) */
+	RECLAIM_ACTIVATE, /* the mechanism says activate it (add_to_swap failed, locked) */
 };
 
 /**
@@ -188,18 +199,17 @@ enum reclaim_result {
  * entry, free the frame. Increments rc->nr_reclaimed on success.
  */
 enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_control *rc,
-					uint32_t pfn);
+                                        uint32_t pfn);
 
 /* policy_set_lru() - tell the core which list @pfn is on now (vmstat gauges, refault test). */
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru);
-/* policy_lru_size() - pages on @lru in @memcg (0 = whole node), from policy_set_lru(). */
+/* policy_lru_size() - pages on @lru in @memcg (0 = whole node, hierarchical), from
+ * policy_set_lru(). Moving a page from an active to an inactive list sets PG_workingset. */
 uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list lru);
 /* policy_event() - count a vmstat event (pgactivate, pgdeactivate, pgrefill, pgrotated). */
 void policy_event(struct policy_ctx *ctx, enum policy_event ev, uint64_t n);
 /* policy_note_activation() - workingset_activation(): advance nonresident_age for @pfn's lruvec. */
 void policy_note_activation(struct policy_ctx *ctx, uint32_t pfn);
-/* policy_note_cost() - lru_note_cost(): add reclaim cost to anon (file=false) or file. */
-void policy_note_cost(struct policy_ctx *ctx, uint32_t memcg, bool file, uint64_t cost);
 
 /* policy_next_use() - for needs_future policies: position of the next access to the page
  * being added/accessed now (UINT64_MAX = never again). Valid inside page_added/page_accessed. */
@@ -210,6 +220,8 @@ uint64_t policy_next_use(struct policy_ctx *ctx);
 bool policy_incoming_key(struct policy_ctx *ctx, uint64_t *key);
 /* policy_now_ns() - simulated time. */
 uint64_t policy_now_ns(struct policy_ctx *ctx);
+/* policy_int_sqrt() - the kernel's int_sqrt() (floor of the square root). */
+uint64_t policy_int_sqrt(uint64_t x);
 /* policy_swappiness() - vm.swappiness (0..200) for @memcg. */
 unsigned policy_swappiness(struct policy_ctx *ctx, uint32_t memcg);
 
@@ -217,7 +229,8 @@ unsigned policy_swappiness(struct policy_ctx *ctx, uint32_t memcg);
 bool policy_config_u64(struct policy_ctx *ctx, const char *key, uint64_t *out);
 bool policy_config_double(struct policy_ctx *ctx, const char *key, double *out);
 /* policy_error() - report a configuration error (printed as "mmsim: policy NAME: msg"). */
-void policy_error(struct policy_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void policy_error(struct policy_ctx *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* ---- Intrusive doubly-linked lists of frames, links in the policy's private area ---- */
 
@@ -227,14 +240,14 @@ struct pfn_link {
 };
 
 struct pfn_list {
-	uint32_t head;  /* most recently added end */
-	uint32_t tail;  /* the eviction end */
-	uint64_t nr;    /* number of frames on the list */
+	uint32_t head;   /* most recently added end */
+	uint32_t tail;   /* the eviction end */
+	uint64_t nr;     /* number of frames on the list */
 	size_t link_off; /* offset of struct pfn_link inside the per-frame private area */
 };
 
 static inline struct pfn_link *pfn_list_link(struct policy_ctx *ctx, const struct pfn_list *l,
-					      uint32_t pfn)
+                                             uint32_t pfn)
 {
 	return (struct pfn_link *)((unsigned char *)policy_priv(ctx, pfn) + l->link_off);
 }

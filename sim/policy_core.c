@@ -8,6 +8,7 @@
 #include "policy_core.h"
 
 #include "util.h"
+#include "zone.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,31 +96,51 @@ static uint64_t *lru_gauge(struct metrics *m, enum lru_list lru)
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
+	unsigned prev = pc->lru_of[pfn] & ~LRU_OF_WORKINGSET,
+	         ws = pc->lru_of[pfn] & LRU_OF_WORKINGSET;
+	uint32_t memcg = pc->mech->page_memcg(pc->mech_arg, pfn);
 	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
-	uint64_t *old = pc->lru_of[pfn]
-	                        ? lru_gauge(pc->metrics, (enum lru_list)(pc->lru_of[pfn] - 1))
-	                        : NULL;
+	uint64_t *old = prev ? lru_gauge(pc->metrics, (enum lru_list)(prev - 1)) : NULL;
 	uint64_t *new = lru_gauge(pc->metrics, lru);
 
-	if (old)
+	SIM_BUG_ON(memcg >= MMSIM_MAX_MEMCG);
+	if (old) {
 		(*old)--;
-	if (new)
+		pc->memcg_lru[memcg][prev - 1]--;
+	}
+	if (new) {
 		(*new)++;
-	pc->lru_of[pfn] = lru == LRU_NONE ? 0 : (uint8_t)(lru + 1);
+		pc->memcg_lru[memcg][lru]++;
+	}
+	/* shrink_active_list sets PG_workingset on what it deactivates */
+	if ((prev - 1 == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
+	    (prev - 1 == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
+		ws = LRU_OF_WORKINGSET;
+	pc->lru_of[pfn] = (uint8_t)((lru == LRU_NONE ? 0 : lru + 1) | ws);
 }
 
 void policy_core_forget(struct policy_core *pc, uint32_t pfn)
 {
-	if (pc->lru_of[pfn])
+	if (pc->lru_of[pfn] & ~LRU_OF_WORKINGSET)
 		policy_set_lru(&pc->ctx, pfn, LRU_NONE);
+	pc->lru_of[pfn] = 0; /* PG_workingset goes with the page */
+}
+
+uint64_t policy_int_sqrt(uint64_t x)
+{
+	return int_sqrt(x);
 }
 
 uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list lru)
 {
-	uint64_t *g = lru_gauge(core_of(ctx)->metrics, lru);
+	struct policy_core *pc = core_of(ctx);
+	uint64_t *g = lru_gauge(pc->metrics, lru);
 
-	(void)memcg; /* per-memcg lists arrive with memory cgroups */
-	return g ? *g : 0;
+	if (!g)
+		return 0;
+	if (memcg == 0) /* the root's statistics are hierarchical: the whole node */
+		return *g;
+	return memcg < MMSIM_MAX_MEMCG ? pc->memcg_lru[memcg][lru] : 0;
 }
 
 void policy_event(struct policy_ctx *ctx, enum policy_event ev, uint64_t n)
@@ -193,14 +214,6 @@ void policy_note_activation(struct policy_ctx *ctx, uint32_t pfn)
 
 	if (pc->mech->note_activation)
 		pc->mech->note_activation(pc->mech_arg, pfn);
-}
-
-void policy_note_cost(struct policy_ctx *ctx, uint32_t memcg, bool file, uint64_t cost)
-{
-	struct policy_core *pc = core_of(ctx);
-
-	if (pc->mech->note_cost)
-		pc->mech->note_cost(pc->mech_arg, memcg, file, cost);
 }
 
 uint64_t policy_next_use(struct policy_ctx *ctx)

@@ -19,23 +19,24 @@ struct policy_mech_ops {
 	unsigned (*page_zone)(void *mech, uint32_t pfn);
 	int (*page_referenced)(void *mech, uint32_t pfn);
 	enum reclaim_result (*reclaim_page)(void *mech, struct reclaim_control *rc, uint32_t pfn);
-	void (*note_activation)(void *mech, uint32_t pfn);                    /* may be NULL */
-	void (*note_cost)(void *mech, uint32_t memcg, bool file, uint64_t cost); /* may be NULL */
+	void (*note_activation)(void *mech, uint32_t pfn); /* may be NULL */
 	uint64_t (*now_ns)(void *mech);
 	bool (*incoming_key)(void *mech, uint64_t *key); /* may be NULL: no single cause */
 };
 
 struct policy_core {
-	struct policy_ctx ctx;                 /* first: policy_ctx* converts back to policy_core* */
-	const struct reclaim_policy_ops *ops;  /* the running policy */
-	const struct policy_mech_ops *mech;    /* the mechanism */
-	void *mech_arg;                        /* its state */
-	const struct config *cfg;              /* for policy.<name>.<key> */
-	struct metrics *metrics;               /* event counters and LRU gauges */
-	uint8_t *lru_of;                       /* per frame: enum lru_list + 1, 0 = on no list */
-	uint64_t next_use;                     /* policy_next_use() for needs_future policies */
-	uint32_t swappiness;                   /* vm.swappiness */
-	bool init_done;                        /* init() succeeded: destroy() must run */
+	struct policy_ctx ctx;                /* first: policy_ctx* converts back to policy_core* */
+	const struct reclaim_policy_ops *ops; /* the running policy */
+	const struct policy_mech_ops *mech;   /* the mechanism */
+	void *mech_arg;                       /* its state */
+	const struct config *cfg;             /* for policy.<name>.<key> */
+	struct metrics *metrics;              /* event counters and LRU gauges */
+	uint8_t *lru_of;                      /* per frame: enum lru_list + 1 (0 = on no list),
+	                                       * | LRU_OF_WORKINGSET */
+	uint64_t memcg_lru[MMSIM_MAX_MEMCG][NR_LRU_LISTS]; /* pages per list, per cgroup */
+	uint64_t next_use;   /* policy_next_use() for needs_future policies */
+	uint32_t swappiness; /* vm.swappiness */
+	bool init_done;      /* init() succeeded: destroy() must run */
 };
 
 /**
@@ -43,14 +44,27 @@ struct policy_core {
  * policy's init(). Return: 0, or -1 with the policy's error already printed.
  */
 int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
-		     const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
-		     struct metrics *metrics, uint32_t nr_frames);
+                     const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
+                     struct metrics *metrics, uint32_t nr_frames);
 void policy_core_destroy(struct policy_core *pc);
 
 /* Zero @pfn's private bytes before page_added (the core's promise to policies). */
 void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn);
 /* The frame left every list (freed): drop it from the LRU gauges. */
 void policy_core_forget(struct policy_core *pc, uint32_t pfn);
+
+#define LRU_OF_WORKINGSET 0x80u /* PG_workingset, kept beside the list number */
+
+/* PG_workingset of @pfn (read for the shadow entry at eviction). */
+static inline bool policy_core_workingset(const struct policy_core *pc, uint32_t pfn)
+{
+	return pc->lru_of[pfn] & LRU_OF_WORKINGSET;
+}
+/* Set PG_workingset (a restored refault). */
+static inline void policy_core_set_workingset(struct policy_core *pc, uint32_t pfn)
+{
+	pc->lru_of[pfn] |= LRU_OF_WORKINGSET;
+}
 
 /* Registry (policies/registry.c). */
 const struct reclaim_policy_ops *policy_find(const char *name);

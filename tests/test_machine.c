@@ -37,7 +37,7 @@ static int run_csv(const char *body, const char *memory, struct metrics *m, char
 		config_set(cfg, "machine.memory", memory, err, errlen);
 	traces[0] = path;
 	o = (struct machine_opts){.cfg = cfg,
-	                          .ops = policy_find("lru"),
+	                          .ops = policy_find("linux"),
 	                          .traces = traces,
 	                          .nr_traces = 1,
 	                          .topts = &topts};
@@ -138,9 +138,19 @@ static void test_page_cache(void **state)
 	assert_int_equal(m.pgpgin, 12); /* KB */
 }
 
-/* Without reclaim, running out of memory stops the run naming the record. 2 MiB =
- * 512 frames; after the watermarks and page tables, touching 600 pages cannot fit. */
-static void test_out_of_memory(void **state)
+/*
+ * Anonymous memory with no swap cannot be reclaimed, so exhausting memory ends
+ * in an OOM kill, and the run completes. 2 MiB = 512 frames, all in DMA with
+ * min_free_kbytes = int_sqrt(2048 * 16) = 181 -> min watermark 45 pages.
+ * Stores to 600 pages from 0x100000: page tables PGD, PUD, PMD and two PTE
+ * tables (the 257th page crosses the 2 MiB boundary at 0x200000) = 5 pages.
+ * An order-0 allocation needs free > 45 afterwards... before: free > min. With
+ * k anon pages, free = 512 - 5 - k; the 463rd store finds free = 45, not > 45:
+ * reclaim finds nothing (anon, no swap), the OOM killer kills pid 1 (the only
+ * process) and its record is abandoned. accesses = 463 (the abandoned one
+ * included), records_skipped = 1 + the 137 later records = 138.
+ */
+static void test_out_of_memory_kills(void **state)
 {
 	struct metrics m;
 	char err[512], *body = malloc(600 * 32);
@@ -149,8 +159,29 @@ static void test_out_of_memory(void **state)
 	(void)state;
 	for (int i = 0; i < 600; i++)
 		off += (size_t)sprintf(body + off, ",1,W,0x%x,1,,\n", 0x100000 + i * 4096);
+	assert_int_equal(run_csv(body, "2M", &m, err, sizeof(err)), 0);
+	assert_int_equal(m.oom_kill, 1);
+	assert_int_equal(m.accesses, 463);
+	assert_int_equal(m.records_skipped, 138);
+	assert_int_equal(m.nr_anon_pages, 0);   /* the victim's memory is freed */
+	assert_int_equal(m.pgscan_direct, 0);   /* no swap: anon is never scanned */
+	assert_int_equal(m.nr_free_pages, 512); /* its page tables too */
+	free(body);
+}
+
+/* Kernel allocations cannot be reclaimed and have no process to kill: an error naming the record.
+ */
+static void test_out_of_memory_error(void **state)
+{
+	struct metrics m;
+	char err[512], *body = malloc(600 * 40);
+	size_t off = 0;
+
+	(void)state;
+	for (int i = 0; i < 600; i++)
+		off += (size_t)sprintf(body + off, ",0,alloc,%d,,,order=0|zone=dma\n", i + 1);
 	assert_int_equal(run_csv(body, "2M", &m, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, ": record "));
+	assert_non_null(strstr(err, ": record 468:"));
 	assert_non_null(strstr(err, "out of memory"));
 	free(body);
 }
@@ -162,7 +193,8 @@ int main(void)
 	        cmocka_unit_test(test_page_tables_and_implicit_vmas),
 	        cmocka_unit_test(test_protection_and_munmap),
 	        cmocka_unit_test(test_page_cache),
-	        cmocka_unit_test(test_out_of_memory),
+	        cmocka_unit_test(test_out_of_memory_kills),
+	        cmocka_unit_test(test_out_of_memory_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm_internal.h - the full machine's state, shared by the files that model it:
+ * machine.c (records, faults, processes, the run loop) and reclaim.c (rmap,
+ * reclaim, kswapd, memory cgroups, the OOM killer). Nothing outside sim/
+ * includes this.
+ */
+#ifndef MMSIM_MM_INTERNAL_H
+#define MMSIM_MM_INTERNAL_H
+
+#include "eventq.h"
+#include "machine.h"
+#include "pgtable.h"
+#include "policy_core.h"
+#include "swap.h"
+#include "tlb.h"
+#include "u64map.h"
+#include "vma.h"
+#include "workingset.h"
+#include "zone.h"
+
+#define PAGE 4096ULL
+
+/* Frame flag bits the machine adds to frame.h's (memcg id in bits 12-15). */
+#define FRAME_MEMCG_SHIFT 12
+#define FRAME_MEMCG_MASK  0xf000u
+#define FRAME_PINNED      0x0400u /* held by the operation in progress: reclaim skips it */
+
+static inline uint32_t frame_memcg(const struct frame *f)
+{
+	return (f->flags & FRAME_MEMCG_MASK) >> FRAME_MEMCG_SHIFT;
+}
+
+/*
+ * While a data page is in use, the descriptor's free-list links are free:
+ * prev holds the anon_vma family of an anonymous page (the pid at the root of
+ * its fork tree: rmap visits that family's processes), next the swap slot of
+ * a page in the swap cache.
+ */
+
+struct mm {
+	uint32_t pid;        /* process id */
+	uint32_t family;     /* anon_vma root: the first ancestor's pid */
+	uint16_t asid;       /* TLB tag */
+	uint8_t memcg;       /* cgroup the process is charged to */
+	bool oom_victim;     /* killed while running: reaped after the record */
+	bool in_fork;        /* being created by fork: not an OOM candidate yet */
+	struct vma_set vmas; /* address space */
+	struct pgtable *pt;  /* page tables */
+	uint64_t brk;        /* program break, 0 = unknown */
+};
+
+/* Engine events (struct event.type). */
+enum mc_event {
+	EV_TICK,       /* timeline sample */
+	EV_KSWAPD,     /* kswapd does one balance step */
+	EV_KSWAPD_NAP, /* kswapd's 100 ms nap ends */
+};
+
+struct kswapd {
+	bool running;           /* balancing (an EV_KSWAPD event is queued) */
+	bool napping;           /* in the HZ/10 nap (an EV_KSWAPD_NAP event is queued) */
+	int priority;           /* current balance_pgdat priority */
+	unsigned order;         /* requested order */
+	unsigned classzone;     /* highest zone index of the wake-up */
+	unsigned failures;      /* runs that reclaimed nothing (16 = node hopeless) */
+	uint64_t run_reclaimed; /* pages reclaimed by the current run */
+	uint64_t nap_seq;       /* seq of the queued nap event (a wake-up cancels it) */
+};
+
+struct memcg {
+	uint64_t limit; /* pages, 0 = none */
+	uint64_t usage; /* pages charged */
+};
+
+struct machine {
+	const struct machine_opts *o;
+	struct metrics *m;
+	struct physmem pm;     /* zones, buddy, frames */
+	enum pt_scheme scheme; /* page-table layout */
+	struct tlb tlb;        /* TLBs */
+	struct policy_core pc; /* the policy */
+	struct u64map pid_map; /* pid -> index in procs */
+	struct mm **procs;     /* processes (NULL when exited) */
+	uint32_t nr_procs, cap_procs;
+	uint32_t cur;            /* pid of the running process, UINT32_MAX = none */
+	uint16_t next_asid;      /* ASID allocator */
+	struct u64map pagecache; /* file key -> pfn, or a shadow entry (SHADOW_TAG) */
+	struct u64map kallocs;   /* alloc handle -> pfn << 8 | order */
+	struct u64map killed;    /* pids killed by the OOM killer */
+	struct u64map prev_pos;  /* file -> end of its last read() (ra->prev_pos) */
+	unsigned user_zone;      /* highest zone user pages may use */
+	unsigned kernel_zone;    /* highest zone for kernel pages (page tables) */
+	bool implicit_vma;       /* vm.implicit_vma */
+	bool flush_on_young;     /* clearing an accessed bit flushes the TLB entry (arm64) */
+	bool check;              /* debug.check_invariants */
+	uint64_t now, interval;  /* time */
+	struct eventq evq;       /* timers: ticks, kswapd */
+	uint64_t c_access, c_l2hit, c_walk, c_minor, c_major, c_cow, c_syscall, c_scan; /* costs */
+	uint64_t c_swap_read, c_swap_write;
+	struct swap_dev swap;  /* the swap device */
+	unsigned page_cluster; /* vm.page_cluster */
+	struct workingset ws;  /* nonresident ages */
+	struct kswapd kswapd;  /* the node's kswapd */
+	struct memcg memcg[2]; /* root (0) and the trace's cgroup (1) */
+	unsigned swappiness;   /* vm.swappiness */
+	bool in_reclaim;       /* reclaim is running: no nested reclaim */
+	bool noretry;          /* this allocation gives up after one reclaim round */
+	char *err;             /* message buffer */
+	size_t errlen;
+	const char *trace; /* current trace, for messages */
+	uint64_t record;   /* current record number (1-based) */
+	bool failed;       /* an error message is in err */
+};
+
+static inline uint64_t anon_key(uint32_t pid, uint64_t vpn)
+{
+	return ((uint64_t)pid << 40) | (vpn & ((1ULL << 40) - 1));
+}
+
+static inline uint64_t file_key(uint32_t file, uint64_t index)
+{
+	return (1ULL << 63) | ((uint64_t)file << 40) | (index & ((1ULL << 40) - 1));
+}
+
+static inline uint64_t key_index(uint64_t key)
+{
+	return key & ((1ULL << 40) - 1);
+}
+
+static inline uint32_t key_file(uint64_t key)
+{
+	return (uint32_t)((key >> 40) & 0x7fffff);
+}
+
+/* machine.c */
+struct mm *mc_find_mm(struct machine *mc, uint32_t pid);
+void mc_free_pages(struct machine *mc, uint32_t pfn, unsigned order);
+void mc_page_out(struct machine *mc, uint32_t pfn);
+void mc_mm_exit(struct machine *mc, struct mm *mm);
+void mc_gauges(struct machine *mc);
+
+/* reclaim.c */
+
+/* Called for each PTE mapping a page; return false to stop the walk. */
+typedef bool (*rmap_fn)(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va,
+                        uint64_t *pte, void *arg);
+/* rmap_walk() - visit every PTE that maps @pfn (anon: its fork family; file: i_mmap). */
+void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg);
+
+extern const struct policy_mech_ops machine_mech;
+
+/**
+ * mc_reclaim_for_alloc() - the allocator's slow path after the MIN watermark
+ * failed: direct reclaim with retries, then the OOM killer. Return: a frame,
+ * or FRAME_NONE (the message is in mc->err unless the running process was
+ * killed, which is not an error).
+ */
+uint32_t mc_alloc_slowpath(struct machine *mc, unsigned order, unsigned highest);
+/* mc_try_alloc() - one pass over the zones at watermark @wm. */
+uint32_t mc_try_alloc(struct machine *mc, unsigned order, unsigned highest, enum zone_wmark wm);
+/* kswapd_wakeup() - wakeup_kswapd() for an allocation of @order up to zone @highest. */
+void kswapd_wakeup(struct machine *mc, unsigned order, unsigned highest);
+/* kswapd_event() - run a queued kswapd event. */
+void kswapd_event(struct machine *mc, const struct event *ev);
+/**
+ * memcg_charge() - charge one page to @memcg, reclaiming from it (and OOM
+ * killing inside it) as try_charge does. Return: 0, or -1 when it cannot.
+ */
+int memcg_charge(struct machine *mc, uint32_t memcg);
+/* mc_check_invariants() - abort with a message if the model's books disagree. */
+void mc_check_invariants(struct machine *mc);
+
+#endif /* MMSIM_MM_INTERNAL_H */

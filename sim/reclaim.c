@@ -1,0 +1,749 @@
+// SPDX-License-Identifier: MIT
+/*
+ * reclaim.c - the reclaim mechanism: rmap, unmapping, swap-out and
+ * write-back, accessed-bit harvesting, kswapd, direct reclaim, memory-cgroup
+ * limit reclaim and the OOM killer (mm/vmscan.c, mm/rmap.c, mm/page_alloc.c,
+ * mm/memcontrol.c, mm/oom_kill.c). Which pages go is the policy's decision;
+ * how they go is decided here.
+ *
+ * Theory. The allocator takes a page from a zone whose free pages stay above
+ * the low watermark. When none does it wakes kswapd and retries down to the
+ * min watermark; below that the allocating task reclaims by itself (direct
+ * reclaim: priorities 12 down to 0, each asking the policy for 32 pages, the
+ * task's time stalls for every page scanned), retries the allocation, and
+ * after 16 rounds without progress calls the OOM killer, which kills the
+ * process with the largest RSS + swap entries + page tables. The trace goes
+ * on without it.
+ *
+ * kswapd is background work in simulated time: once woken it runs balance
+ * steps as timed events — each step asks the policy for max(high, 32) pages
+ * per eligible zone at the current priority and takes as long as scanning
+ * those pages costs — until some eligible zone is above its high watermark.
+ * A step that scanned less than it was asked to, or freed nothing, lowers the
+ * priority; a run that reaches priority 0 without freeing anything counts a
+ * failure (16 in a row make the node hopeless until a reclaim succeeds).
+ * When balanced it naps HZ/10; a wake-up inside the nap is a "low watermark
+ * hit quickly", an unbalanced node after the nap a "high watermark hit
+ * quickly"; otherwise it sleeps until woken.
+ *
+ * Reclaiming a page (policy_reclaim_page): an anonymous page gets a swap slot
+ * and joins the swap cache (no slot: the policy is told to activate it), every
+ * PTE mapping it is found through rmap and replaced by a swap entry (file
+ * pages: cleared), the TLB entries are shot down (counted once per reclaim
+ * batch, as TTU_BATCH_FLUSH does), a dirty page is written (pswpout, or file
+ * write-back) and the page leaves memory with a workingset shadow in its
+ * swap-cache or page-cache slot. Write-back is synchronous here: the kernel
+ * leaves dirty file pages to the flusher threads and rotates them; mmsim
+ * writes them at once (documented in the README).
+ *
+ * rmap: an anonymous page is mapped at one virtual address by processes of
+ * one fork family (the anon_vma); a file page by any process whose VMAs map
+ * that file index (the i_mmap tree). The walk visits those processes' page
+ * tables and stops once it has found every mapping the page's mapcount says
+ * exists.
+ *
+ * Memory cgroups: pages are charged when they come in. A charge that would
+ * exceed the limit reclaims from the cgroup first (try_charge: 32 pages,
+ * priority 12 down to 0, no watermarks), up to 16 tries; then the cgroup's
+ * OOM killer picks the largest process inside it.
+ */
+#include "mm_internal.h"
+
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RECLAIM_RETRIES 16
+#define KSWAPD_NAP_NS       100000000ULL /* HZ/10 */
+
+/* ====================================================================== */
+/* rmap                                                                     */
+/* ====================================================================== */
+
+void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
+{
+	struct frame *f = &mc->pm.frames[pfn];
+	uint32_t left = f->count;
+
+	if (!left)
+		return;
+	if (f->flags & FRAME_SWAPBACKED) {
+		uint64_t va = key_index(f->key) << 12;
+
+		for (uint32_t i = 0; i < mc->nr_procs && left; i++) {
+			struct mm *mm = mc->procs[i];
+			uint64_t *pte;
+
+			if (!mm || mm->family != f->prev)
+				continue;
+			pte = pgtable_walk(mm->pt, va, NULL);
+			if (!pte || !(*pte & PTE_PRESENT) || pte_pfn(*pte) != pfn)
+				continue;
+			left--;
+			if (!fn(mc, mm, vma_find(&mm->vmas, va), va, pte, arg))
+				return;
+		}
+		return;
+	}
+	uint32_t file = key_file(f->key);
+	uint64_t index = key_index(f->key);
+
+	for (uint32_t i = 0; i < mc->nr_procs && left; i++) {
+		struct mm *mm = mc->procs[i];
+
+		if (!mm)
+			continue;
+		for (size_t j = 0; j < mm->vmas.nr && left; j++) {
+			struct vma *v = &mm->vmas.v[j];
+			uint64_t va, *pte;
+
+			if (v->file != file || index < v->pgoff ||
+			    index - v->pgoff >= (v->end - v->start) >> 12)
+				continue;
+			va = v->start + ((index - v->pgoff) << 12);
+			pte = pgtable_walk(mm->pt, va, NULL);
+			if (!pte || !(*pte & PTE_PRESENT) || pte_pfn(*pte) != pfn)
+				continue;
+			left--;
+			if (!fn(mc, mm, v, va, pte, arg))
+				return;
+		}
+	}
+}
+
+struct ref_ctx {
+	int young;      /* young PTEs found */
+	uint32_t flags; /* VM_* of the mapping VMAs, or-ed */
+};
+
+static bool ref_one(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va, uint64_t *pte,
+                    void *arg)
+{
+	struct ref_ctx *r = arg;
+
+	if (v)
+		r->flags |= v->flags;
+	if (*pte & PTE_ACCESSED) {
+		r->young++;
+		*pte &= ~PTE_ACCESSED; /* ptep_clear_flush_young */
+		if (mc->flush_on_young) {
+			tlb_flush_page(&mc->tlb, mm->asid, va >> 12);
+			mc->m->tlb_shootdowns++;
+		}
+	}
+	return true;
+}
+
+static int mc_page_referenced(void *mech, uint32_t pfn)
+{
+	struct ref_ctx r = {0, 0};
+
+	rmap_walk(mech, pfn, ref_one, &r);
+	return r.young;
+}
+
+static bool flags_one(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va, uint64_t *pte,
+                      void *arg)
+{
+	(void)mc;
+	(void)mm;
+	(void)va;
+	(void)pte;
+	if (v)
+		*(uint32_t *)arg |= v->flags;
+	return true;
+}
+
+static unsigned mc_page_flags(void *mech, uint32_t pfn)
+{
+	struct machine *mc = mech;
+	const struct frame *f = &mc->pm.frames[pfn];
+	uint32_t vmf = 0;
+	unsigned out = ((f->flags & FRAME_SWAPBACKED) ? 0 : PGF_FILE) |
+	               ((f->flags & FRAME_DIRTY) ? PGF_DIRTY : 0) | (f->count ? PGF_MAPPED : 0) |
+	               ((f->flags & FRAME_SWAPCACHE) ? PGF_SWAPCACHE : 0) |
+	               (policy_core_workingset(&mc->pc, pfn) ? PGF_WORKINGSET : 0);
+
+	if (f->count)
+		rmap_walk(mc, pfn, flags_one, &vmf);
+	return out | ((vmf & VM_EXEC) ? PGF_EXEC : 0) | ((vmf & VM_LOCKED) ? PGF_LOCKED : 0);
+}
+
+/* ====================================================================== */
+/* Reclaiming one page                                                      */
+/* ====================================================================== */
+
+struct unmap_ctx {
+	uint64_t swp;  /* swap PTE to install (anon), 0 for file pages */
+	uint64_t slot; /* its slot */
+	bool dirty;    /* a PTE was dirty */
+};
+
+static bool unmap_one(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va, uint64_t *pte,
+                      void *arg)
+{
+	struct unmap_ctx *u = arg;
+	struct frame *f = &mc->pm.frames[pte_pfn(*pte)];
+
+	(void)v;
+	if (*pte & PTE_DIRTY)
+		u->dirty = true;
+	*pte = u->swp;
+	if (u->swp)
+		mc->swap.slot[u->slot].count++;
+	f->count--;
+	if (!(f->flags & FRAME_SWAPBACKED) && !f->count)
+		mc->m->nr_mapped--;
+	tlb_flush_page(&mc->tlb, mm->asid, va >> 12);
+	return true;
+}
+
+static void mark_dirty(struct machine *mc, struct frame *f)
+{
+	if (!(f->flags & FRAME_DIRTY)) {
+		f->flags |= FRAME_DIRTY;
+		mc->m->nr_dirty++;
+	}
+}
+
+static void clear_dirty(struct machine *mc, struct frame *f)
+{
+	if (f->flags & FRAME_DIRTY) {
+		f->flags &= ~FRAME_DIRTY;
+		mc->m->nr_dirty--;
+	}
+}
+
+static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *rc, uint32_t pfn)
+{
+	struct machine *mc = mech;
+	struct metrics *m = mc->m;
+	struct frame *f = &mc->pm.frames[pfn];
+	bool anon = f->flags & FRAME_SWAPBACKED, kswapd = rc->reclaimer == RECLAIM_KSWAPD;
+	struct unmap_ctx u = {0, 0, false};
+	uint64_t shadow;
+
+	SIM_BUG_ON(!(f->flags & FRAME_LRU));
+	if (f->flags & FRAME_PINNED)
+		return RECLAIM_KEEP;
+	if (f->flags & FRAME_MLOCKED)
+		return RECLAIM_ACTIVATE;
+	if (anon && !(f->flags & FRAME_SWAPCACHE)) { /* add_to_swap */
+		uint64_t off = rc->may_swap ? swap_alloc(&mc->swap) : 0;
+
+		if (!off)
+			return RECLAIM_ACTIVATE;
+		mc->swap.slot[off].cache = pfn + 1;
+		mc->swap.slot[off].key = f->key;
+		mc->swap.slot[off].family = f->prev;
+		f->next = (uint32_t)off;
+		f->flags |= FRAME_SWAPCACHE;
+		m->nr_swapcached++;
+		mark_dirty(mc, f); /* the new copy must be written */
+	}
+	if (anon) {
+		u.slot = f->next;
+		u.swp = pte_swap(0, u.slot);
+	}
+	rmap_walk(mc, pfn, unmap_one, &u);
+	if (f->count) /* a mapping rmap could not see: keep the books straight */
+		return RECLAIM_KEEP;
+	if (u.dirty)
+		mark_dirty(mc, f);
+	if (f->flags & FRAME_DIRTY) { /* pageout() */
+		if (!rc->may_writepage && !anon)
+			return RECLAIM_KEEP;
+		clear_dirty(mc, f);
+		rc->nr_io++;
+		m->dirty_evictions++;
+		m->pgpgout += PAGE / 1024;
+		if (anon)
+			m->pswpout++;
+	}
+	shadow = mc->pc.ops->shadow_of ? (mc->pc.ops->shadow_of(&mc->pc.ctx, pfn) | SHADOW_TAG)
+	                               : workingset_eviction(&mc->ws, frame_memcg(f),
+	                                                     policy_core_workingset(&mc->pc, pfn));
+	if (anon) { /* __remove_mapping from the swap cache */
+		struct swap_slot *s = &mc->swap.slot[f->next];
+
+		s->cache = 0;
+		s->shadow = shadow;
+		s->flags &= ~SWP_READAHEAD;
+		f->flags &= ~FRAME_SWAPCACHE;
+		m->nr_swapcached--;
+		if (!s->count)
+			swap_release(&mc->swap, f->next);
+		m->pgsteal_anon++;
+	} else {
+		u64map_put(&mc->pagecache, f->key, shadow);
+		m->pgsteal_file++;
+	}
+	m->evictions++;
+	if (kswapd)
+		m->pgsteal_kswapd++;
+	else
+		m->pgsteal_direct++;
+	rc->nr_reclaimed++;
+	mc_page_out(mc, pfn);
+	return RECLAIM_FREED;
+}
+
+static uint64_t mc_page_key(void *mech, uint32_t pfn)
+{
+	return ((struct machine *)mech)->pm.frames[pfn].key;
+}
+
+static uint32_t mc_page_memcg(void *mech, uint32_t pfn)
+{
+	return frame_memcg(&((struct machine *)mech)->pm.frames[pfn]);
+}
+
+static unsigned mc_page_zone(void *mech, uint32_t pfn)
+{
+	return frame_zone(&((struct machine *)mech)->pm.frames[pfn]);
+}
+
+static void mc_note_activation(void *mech, uint32_t pfn)
+{
+	struct machine *mc = mech;
+
+	workingset_age(&mc->ws, frame_memcg(&mc->pm.frames[pfn]), 1);
+}
+
+static uint64_t mc_now(void *mech)
+{
+	return ((struct machine *)mech)->now;
+}
+
+const struct policy_mech_ops machine_mech = {
+        .page_key = mc_page_key,
+        .page_flags = mc_page_flags,
+        .page_memcg = mc_page_memcg,
+        .page_zone = mc_page_zone,
+        .page_referenced = mc_page_referenced,
+        .reclaim_page = mc_reclaim_page,
+        .note_activation = mc_note_activation,
+        .now_ns = mc_now,
+};
+
+/* ====================================================================== */
+/* One shrink call                                                          */
+/* ====================================================================== */
+
+/*
+ * Ask the policy for @rc's pages; count scans and the batch's TLB shootdown.
+ * Return: the simulated time the work took.
+ */
+static uint64_t shrink(struct machine *mc, struct reclaim_control *rc)
+{
+	unsigned long scanned0 = rc->nr_scanned, file0 = rc->nr_scanned_file;
+	unsigned long freed0 = rc->nr_reclaimed, io0 = rc->nr_io;
+	unsigned long scanned, freed;
+
+	rc->may_swap = swap_nr_free(&mc->swap) > 0;
+	rc->swap_present = swap_present(&mc->swap);
+	rc->free_pages = rc->high_wmark_pages = 0;
+	for (unsigned z = 0; z <= rc->reclaim_idx && z < mc->pm.nr_zones; z++) {
+		rc->free_pages += mc->pm.zones[z].nr_free;
+		rc->high_wmark_pages += mc->pm.zones[z].wmark[WMARK_HIGH];
+	}
+	mc->in_reclaim = true;
+	mc->pc.ops->shrink(&mc->pc.ctx, rc);
+	mc->in_reclaim = false;
+	scanned = rc->nr_scanned - scanned0;
+	freed = rc->nr_reclaimed - freed0;
+	if (rc->reclaimer == RECLAIM_KSWAPD)
+		mc->m->pgscan_kswapd += scanned;
+	else
+		mc->m->pgscan_direct += scanned;
+	mc->m->pgscan_file += rc->nr_scanned_file - file0;
+	mc->m->pgscan_anon += scanned - (rc->nr_scanned_file - file0);
+	if (freed)
+		mc->m->tlb_shootdowns++; /* one batched flush per shrink_folio_list */
+	if (freed)
+		mc->kswapd.failures = 0;
+	return scanned * mc->c_scan + (rc->nr_io - io0) * mc->c_swap_write;
+}
+
+/* ====================================================================== */
+/* kswapd                                                                   */
+/* ====================================================================== */
+
+/* pgdat_balanced(): some eligible zone is above its high watermark. */
+static bool balanced(struct machine *mc, unsigned order, unsigned classzone)
+{
+	for (unsigned z = 0; z <= classzone && z < mc->pm.nr_zones; z++) {
+		const struct zone *zone = &mc->pm.zones[z];
+
+		if (!zone->managed)
+			continue;
+		if (zone_watermark_ok(zone, order, zone->wmark[WMARK_HIGH], classzone))
+			return true;
+	}
+	return false;
+}
+
+static void kswapd_start_run(struct machine *mc, uint64_t when)
+{
+	mc->kswapd.running = true;
+	mc->kswapd.priority = DEF_PRIORITY;
+	mc->kswapd.run_reclaimed = 0;
+	mc->m->pageoutrun++;
+	eventq_push(&mc->evq, when, EV_KSWAPD, 0);
+}
+
+void kswapd_wakeup(struct machine *mc, unsigned order, unsigned highest)
+{
+	struct kswapd *k = &mc->kswapd;
+
+	if (k->running) {
+		if (highest > k->classzone)
+			k->classzone = highest;
+		if (order > k->order)
+			k->order = order;
+		return;
+	}
+	if (k->failures >= MAX_RECLAIM_RETRIES || balanced(mc, order, highest))
+		return;
+	k->order = order;
+	k->classzone = highest;
+	mc->m->kswapd_wakeups++;
+	if (k->napping) { /* woken inside the nap: the nap event is now stale */
+		k->napping = false;
+		k->nap_seq = UINT64_MAX;
+		mc->m->kswapd_low_wmark_hit_quickly++;
+	}
+	kswapd_start_run(mc, mc->now);
+}
+
+/* The run is over: nap if balanced, else count it and balance again. */
+static void kswapd_end_run(struct machine *mc, uint64_t t)
+{
+	struct kswapd *k = &mc->kswapd;
+
+	k->running = false;
+	if (!k->run_reclaimed)
+		k->failures++;
+	if (balanced(mc, k->order, k->classzone)) {
+		k->napping = true;
+		k->nap_seq = eventq_push(&mc->evq, t + KSWAPD_NAP_NS, EV_KSWAPD_NAP, 0);
+		return;
+	}
+	mc->m->kswapd_high_wmark_hit_quickly++;
+	if (k->failures < MAX_RECLAIM_RETRIES)
+		kswapd_start_run(mc, t);
+}
+
+void kswapd_event(struct machine *mc, const struct event *ev)
+{
+	struct kswapd *k = &mc->kswapd;
+	struct reclaim_control rc;
+	unsigned long goal = 0;
+	uint64_t cost, saved = mc->now;
+
+	if (ev->type == EV_KSWAPD_NAP) {
+		if (!k->napping || ev->seq != k->nap_seq)
+			return; /* cancelled by a wake-up */
+		k->napping = false;
+		if (!balanced(mc, k->order, k->classzone)) {
+			mc->m->kswapd_high_wmark_hit_quickly++;
+			kswapd_start_run(mc, ev->time);
+		}
+		return; /* else: full sleep until the next wakeup_kswapd */
+	}
+	if (!k->running)
+		return;
+	if (balanced(mc, k->order, k->classzone)) {
+		kswapd_end_run(mc, ev->time);
+		return;
+	}
+	for (unsigned z = 0; z <= k->classzone && z < mc->pm.nr_zones; z++)
+		if (mc->pm.zones[z].managed)
+			goal += mc->pm.zones[z].wmark[WMARK_HIGH] > SWAP_CLUSTER_MAX
+			                ? mc->pm.zones[z].wmark[WMARK_HIGH]
+			                : SWAP_CLUSTER_MAX;
+	rc = (struct reclaim_control){.reclaimer = RECLAIM_KSWAPD,
+	                              .nr_to_reclaim = goal,
+	                              .priority = k->priority,
+	                              .may_writepage = true,
+	                              .new_cycle = k->priority == DEF_PRIORITY,
+	                              .reclaim_idx = k->classzone};
+	mc->now = ev->time; /* the policy sees kswapd's own clock */
+	cost = shrink(mc, &rc);
+	mc->now = saved;
+	k->run_reclaimed += rc.nr_reclaimed;
+	/* balance_pgdat: raise priority when the step scanned less than it aimed at */
+	if (rc.nr_scanned < goal || !rc.nr_reclaimed)
+		k->priority--;
+	if (k->priority < 1) {
+		kswapd_end_run(mc, ev->time + cost);
+		return;
+	}
+	eventq_push(&mc->evq, ev->time + (cost ? cost : 1), EV_KSWAPD, 0);
+}
+
+/* ====================================================================== */
+/* OOM killer                                                               */
+/* ====================================================================== */
+
+struct badness_ctx {
+	uint64_t pages;
+};
+
+static void count_pte(void *arg, uint64_t va, uint64_t *pte)
+{
+	(void)va;
+	if (*pte & (PTE_PRESENT | PTE_SWAP))
+		((struct badness_ctx *)arg)->pages++;
+}
+
+/* oom_badness(): RSS + swap entries + page-table pages (oom_score_adj is 0). */
+static uint64_t badness(struct mm *mm)
+{
+	struct badness_ctx b = {pgtable_nr_pages(mm->pt)};
+
+	pgtable_for_each(mm->pt, 0, UINT64_MAX >> 1, count_pte, &b);
+	return b.pages;
+}
+
+/*
+ * Kill the worst process of @memcg (0 = any). The running process is only
+ * marked (its record is abandoned and it is reaped after it); others are
+ * reaped at once. Return: true if a process was killed.
+ */
+static bool oom_kill(struct machine *mc, uint32_t memcg)
+{
+	struct mm *victim = NULL;
+	uint64_t worst = 0;
+
+	for (uint32_t i = 0; i < mc->nr_procs; i++) {
+		struct mm *mm = mc->procs[i];
+		uint64_t b;
+
+		if (!mm || mm->in_fork || mm->oom_victim || (memcg && mm->memcg != memcg))
+			continue;
+		b = badness(mm);
+		if (!victim || b > worst) { /* ties: the earliest process, as the task list scan */
+			victim = mm;
+			worst = b;
+		}
+	}
+	if (!victim)
+		return false;
+	mc->m->oom_kill++;
+	u64map_put(&mc->killed, victim->pid, 1);
+	if (victim->pid == mc->cur) {
+		victim->oom_victim = true;
+		return true;
+	}
+	mc_mm_exit(mc, victim);
+	return true;
+}
+
+/* ====================================================================== */
+/* Direct reclaim and the slow path                                        */
+/* ====================================================================== */
+
+/* try_to_free_pages / try_to_free_mem_cgroup_pages. Return: pages reclaimed. */
+static unsigned long direct_reclaim(struct machine *mc, uint32_t memcg, unsigned highest)
+{
+	struct reclaim_control rc = {.reclaimer = memcg ? RECLAIM_MEMCG : RECLAIM_DIRECT,
+	                             .nr_to_reclaim = SWAP_CLUSTER_MAX,
+	                             .memcg = memcg,
+	                             .reclaim_idx = highest,
+	                             .new_cycle = true};
+	uint64_t stall = 0;
+
+	if (mc->in_reclaim)
+		return 0;
+	if (!memcg)
+		mc->m->allocstall++;
+	for (int prio = DEF_PRIORITY; prio >= 0; prio--) {
+		rc.priority = prio;
+		rc.may_writepage = prio < DEF_PRIORITY - 2 || memcg;
+		stall += shrink(mc, &rc);
+		rc.new_cycle = false;
+		if (rc.nr_reclaimed >= rc.nr_to_reclaim)
+			break;
+	}
+	mc->now += stall;
+	mc->m->direct_reclaim_stall_ns += stall;
+	return rc.nr_reclaimed;
+}
+
+uint32_t mc_try_alloc(struct machine *mc, unsigned order, unsigned highest, enum zone_wmark wm)
+{
+	for (int z = (int)highest; z >= 0; z--) {
+		struct zone *zone = &mc->pm.zones[z];
+		uint32_t pfn;
+
+		if (!zone_watermark_ok(zone, order, zone->wmark[wm], highest))
+			continue;
+		pfn = buddy_alloc(&mc->pm, (unsigned)z, order);
+		if (pfn != FRAME_NONE) {
+			mc->m->pgalloc += 1ULL << order;
+			return pfn;
+		}
+	}
+	return FRAME_NONE;
+}
+
+/* should_reclaim_retry(): could some zone pass min if all its reclaimable pages were freed? */
+static bool worth_retrying(struct machine *mc, unsigned order, unsigned highest)
+{
+	uint64_t reclaimable = mc->m->nr_inactive_file + mc->m->nr_active_file;
+
+	if (swap_nr_free(&mc->swap))
+		reclaimable += mc->m->nr_inactive_anon + mc->m->nr_active_anon;
+	for (unsigned z = 0; z <= highest && z < mc->pm.nr_zones; z++) {
+		struct zone *zone = &mc->pm.zones[z];
+		uint64_t avail = zone->nr_free + reclaimable;
+
+		(void)order;
+		if (avail > zone->wmark[WMARK_MIN] + zone->lowmem_reserve[highest])
+			return true;
+	}
+	return false;
+}
+
+uint32_t mc_alloc_slowpath(struct machine *mc, unsigned order, unsigned highest)
+{
+	unsigned no_progress = 0;
+	uint32_t pfn;
+
+	kswapd_wakeup(mc, order, highest);
+	pfn = mc_try_alloc(mc, order, highest, WMARK_MIN);
+	if (pfn != FRAME_NONE || mc->in_reclaim)
+		return pfn;
+	for (;;) {
+		unsigned long got = direct_reclaim(mc, 0, highest);
+
+		pfn = mc_try_alloc(mc, order, highest, WMARK_MIN);
+		if (pfn != FRAME_NONE)
+			return pfn;
+		if (mc->noretry)
+			return FRAME_NONE;
+		no_progress = got ? 0 : no_progress + 1;
+		if (got && no_progress <= MAX_RECLAIM_RETRIES)
+			continue;
+		if (no_progress <= MAX_RECLAIM_RETRIES && worth_retrying(mc, order, highest))
+			continue;
+		/* __alloc_pages_may_oom: one last try at the high watermark, then kill */
+		pfn = mc_try_alloc(mc, order, highest, WMARK_HIGH);
+		if (pfn != FRAME_NONE)
+			return pfn;
+		if (order > 3 || !oom_kill(mc, 0)) {
+			snprintf(mc->err, mc->errlen,
+			         "%s: record %llu: out of memory for an order-%u allocation and "
+			         "nothing left to reclaim or kill",
+			         mc->trace, (unsigned long long)mc->record, order);
+			mc->failed = true;
+			return FRAME_NONE;
+		}
+		if (mc_find_mm(mc, mc->cur) && mc_find_mm(mc, mc->cur)->oom_victim)
+			return FRAME_NONE; /* we were the victim: abandon the record */
+		no_progress = 0;
+		pfn = mc_try_alloc(mc, order, highest, WMARK_MIN);
+		if (pfn != FRAME_NONE)
+			return pfn;
+	}
+}
+
+/* ====================================================================== */
+/* Memory cgroups                                                           */
+/* ====================================================================== */
+
+int memcg_charge(struct machine *mc, uint32_t memcg)
+{
+	struct memcg *cg = &mc->memcg[memcg];
+	unsigned tries = MAX_RECLAIM_RETRIES;
+
+	while (cg->limit && cg->usage + 1 > cg->limit) {
+		if (mc->in_reclaim)
+			break; /* a page read by reclaim itself (none today): overcharge */
+		if (direct_reclaim(mc, memcg, mc->user_zone))
+			continue;
+		if (mc->noretry)
+			return -1;
+		if (tries--)
+			continue;
+		/* mem_cgroup_oom */
+		if (!oom_kill(mc, memcg)) {
+			snprintf(mc->err, mc->errlen,
+			         "%s: record %llu: memory cgroup limit reached and nothing left to "
+			         "reclaim or kill",
+			         mc->trace, (unsigned long long)mc->record);
+			mc->failed = true;
+			return -1;
+		}
+		if (mc_find_mm(mc, mc->cur) && mc_find_mm(mc, mc->cur)->oom_victim)
+			return -1;
+		tries = MAX_RECLAIM_RETRIES;
+	}
+	cg->usage++;
+	return 0;
+}
+
+/* ====================================================================== */
+/* Invariants                                                               */
+/* ====================================================================== */
+
+static void inv_fail(struct machine *mc, const char *what, uint64_t a, uint64_t b)
+{
+	fprintf(stderr, "mmsim: invariant broken after %s record %llu: %s (%llu vs %llu)\n",
+	        mc->trace, (unsigned long long)mc->record, what, (unsigned long long)a,
+	        (unsigned long long)b);
+	abort();
+}
+
+void mc_check_invariants(struct machine *mc)
+{
+	struct metrics *m = mc->m;
+	uint64_t lru = m->nr_inactive_anon + m->nr_active_anon + m->nr_inactive_file +
+	               m->nr_active_file + m->nr_unevictable;
+	uint64_t free = 0, anon = 0, file = 0, swapcached = 0, used = 0, users = 0;
+
+	for (unsigned z = 0; z < mc->pm.nr_zones; z++)
+		free += mc->pm.zones[z].nr_free;
+	for (uint64_t pfn = 0; pfn < mc->pm.nr_frames; pfn++) {
+		const struct frame *f = &mc->pm.frames[pfn];
+
+		if (!(f->flags & FRAME_LRU))
+			continue;
+		if (f->flags & FRAME_SWAPBACKED)
+			anon++;
+		else
+			file++;
+		if (f->flags & FRAME_SWAPCACHE) {
+			swapcached++;
+			if (mc->swap.slot[f->next].cache != pfn + 1)
+				inv_fail(mc, "swap cache slot does not point back", f->next, pfn);
+		}
+	}
+	if (lru != m->nr_anon_pages + m->nr_file_pages)
+		inv_fail(mc, "LRU gauges != resident data pages", lru,
+		         m->nr_anon_pages + m->nr_file_pages);
+	if (anon != m->nr_anon_pages || file != m->nr_file_pages)
+		inv_fail(mc, "frames flagged LRU != nr_anon_pages + nr_file_pages", anon + file,
+		         m->nr_anon_pages + m->nr_file_pages);
+	if (swapcached != m->nr_swapcached)
+		inv_fail(mc, "swap-cache frames != nr_swapcached", swapcached, m->nr_swapcached);
+	for (uint64_t off = 1; off < mc->swap.nr_slots; off++) {
+		const struct swap_slot *s = &mc->swap.slot[off];
+
+		if (!(s->flags & SWP_USED))
+			continue;
+		used++;
+		users += s->count;
+		if (!s->count && !s->cache)
+			inv_fail(mc, "swap slot in use with no user", off, 0);
+	}
+	if (used != mc->swap.nr_used)
+		inv_fail(mc, "used swap slots", used, mc->swap.nr_used);
+	if (mc->memcg[1].limit && mc->memcg[1].usage != anon + file)
+		inv_fail(mc, "memcg usage != charged pages", mc->memcg[1].usage, anon + file);
+	(void)free;
+	(void)users;
+}
