@@ -703,10 +703,8 @@ void mc_check_invariants(struct machine *mc)
 	struct metrics *m = mc->m;
 	uint64_t lru = m->nr_inactive_anon + m->nr_active_anon + m->nr_inactive_file +
 	               m->nr_active_file + m->nr_unevictable;
-	uint64_t free = 0, anon = 0, file = 0, swapcached = 0, used = 0, users = 0;
+	uint64_t anon = 0, file = 0, swapcached = 0, used = 0;
 
-	for (unsigned z = 0; z < mc->pm.nr_zones; z++)
-		free += mc->pm.zones[z].nr_free;
 	for (uint64_t pfn = 0; pfn < mc->pm.nr_frames; pfn++) {
 		const struct frame *f = &mc->pm.frames[pfn];
 
@@ -736,14 +734,13 @@ void mc_check_invariants(struct machine *mc)
 		if (!(s->flags & SWP_USED))
 			continue;
 		used++;
-		users += s->count;
 		if (!s->count && !s->cache)
 			inv_fail(mc, "swap slot in use with no user", off, 0);
 	}
 	if (used != mc->swap.nr_used)
 		inv_fail(mc, "used swap slots", used, mc->swap.nr_used);
+	if (mc->memcg[1].limit && mc->memcg[1].usage > mc->memcg[1].limit)
+		inv_fail(mc, "memcg usage above its limit", mc->memcg[1].usage, mc->memcg[1].limit);
 	if (mc->memcg[1].limit && mc->memcg[1].usage != anon + file)
 		inv_fail(mc, "memcg usage != charged pages", mc->memcg[1].usage, anon + file);
-	(void)free;
-	(void)users;
 }

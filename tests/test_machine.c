@@ -13,38 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "machine.h"
-#include "policy_core.h"
-
-static char path[64];
+#include "machine_testutil.h"
 
 static int run_csv(const char *body, const char *memory, struct metrics *m, char *err,
                    size_t errlen)
 {
-	FILE *f;
-	struct config *cfg = config_new();
-	const char *traces[1];
-	struct trace_open_opts topts = {0};
-	struct machine_opts o;
-	int ret;
+	const char *sets[] = {"machine.memory", memory, NULL};
 
-	snprintf(path, sizeof(path), "/tmp/mmsim-machine-%d.csv", (int)getpid());
-	f = fopen(path, "w");
-	fputs("time,pid,op,addr,len,file,arg\n", f);
-	fputs(body, f);
-	fclose(f);
-	if (memory)
-		config_set(cfg, "machine.memory", memory, err, errlen);
-	traces[0] = path;
-	o = (struct machine_opts){.cfg = cfg,
-	                          .ops = policy_find("linux"),
-	                          .traces = traces,
-	                          .nr_traces = 1,
-	                          .topts = &topts};
-	ret = machine_run(&o, m, err, errlen);
-	config_free(cfg);
-	unlink(path);
-	return ret;
+	return mt_run(body, "linux", memory ? sets : NULL, NULL, m, err, errlen);
 }
 
 /*
