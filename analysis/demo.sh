@@ -20,7 +20,7 @@ cat > demo-sweep.ini <<'INI'
 ; The demo's sweep: every policy at five cache sizes on three workloads.
 [sweep]
 traces   = traces/zipf.mmt.zst, traces/hotcold.mmt.zst, traces/loop.mmt.zst
-policies = lru, fifo, clock, 2q, arc, opt
+policies = linux, lru, fifo, clock, 2q, arc, opt
 capacity = 1000, 2000, 4000, 8000, 16000
 INI
 "$mmsim" sweep demo-sweep.ini -o sweep
@@ -34,7 +34,12 @@ echo "== 4. The full machine (x86-64, 128 MiB): forking workload, page tables, T
 "$mmsim" run -q -p clock -m 128M --interval 1ms traces/forkcow.mmt.zst -o machine-run
 awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "  pgfault %s (anon %s, cow %s), page tables %s pages, TLB L1d hit ratio %.3f\n", $(h["pgfault"]), $(h["fault_anon"]), $(h["fault_cow"]), $(h["nr_page_table_pages"]), $(h["tlb_l1d_hit"])/($(h["tlb_l1d_hit"])+$(h["tlb_l1d_miss"]))}' machine-run/summary.csv
 
-echo "== 5. Figures (mmsim plot)"
+echo "== 5. Memory pressure (x86-64, 64 MiB, 256 MiB swap): the default linux policy"
+"$mmsim" gen zipf --pages 30000 --accesses 1000000 --alpha 0.8 --write-frac 0.3 --seed 3 -o traces/zipf-anon.mmt.zst
+"$mmsim" run -q -m 64M -s swap.size=256M --interval 5ms traces/zipf-anon.mmt.zst -o pressure-run
+awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "  pgmajfault %s, pswpin %s, pswpout %s, kswapd wakeups %s, pgsteal_kswapd %s, allocstall %s, refaults %s (activated %s)\n", $(h["pgmajfault"]), $(h["pswpin"]), $(h["pswpout"]), $(h["kswapd_wakeups"]), $(h["pgsteal_kswapd"]), $(h["allocstall"]), $(h["workingset_refault_anon"]), $(h["workingset_activate_anon"])}' pressure-run/summary.csv
+
+echo "== 6. Figures (mmsim plot)"
 mkdir -p sweep-per-trace
 for t in zipf hotcold loop; do
 	# One figure per workload: results.csv rows of that trace only.
@@ -43,6 +48,8 @@ for t in zipf hotcold loop; do
 	"$mmsim" plot "sweep-per-trace/$t.csv" --kind mrc --title "Miss ratio: $t" -o "mrc-$t.pdf"
 done
 "$mmsim" plot machine-run --kind timeline -o timeline.png
+"$mmsim" plot pressure-run --kind timeline --title "Free memory under pressure (linux, 64 MiB)" -o timeline-pressure.png
+"$mmsim" plot pressure-run --kind lru --title "LRU lists under pressure (linux, 64 MiB)" -o lru-pressure.png
 
 echo
 echo "Demo finished. Look at:"
@@ -50,6 +57,8 @@ echo "  $out/sweep/results.csv    one row per run: parameters, then every counte
 echo "  $out/mrc-zipf.png mrc-hotcold.png mrc-loop.png (and .pdf)   miss ratio vs cache size per policy"
 echo "  $out/machine-run/         a full-machine run (summary.csv, timeline.csv, config.ini)"
 echo "  $out/timeline.png         its free pages over simulated time"
+echo "  $out/pressure-run/        64 MiB with swap under a 117 MiB zipf workload (kswapd, swap, refaults)"
+echo "  $out/timeline-pressure.png lru-pressure.png   free pages vs watermarks, LRU list sizes"
 echo "  $out/mrc-lru-zipf.csv     the one-pass LRU curve (mmsim mrc)"
 awk -F, 'NR==1{for(i=1;i<=NF;i++) h[$i]=i; next}
 	 $2=="traces/zipf.mmt.zst" && $4==4000 {printf "  zipf @ 4000 pages: %-6s miss ratio %.3f\n", $3, $(h["misses"])/$(h["accesses"])}' sweep/results.csv

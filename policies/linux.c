@@ -64,6 +64,7 @@ struct lruvec {
 
 struct linux_state {
 	struct lruvec vec[MMSIM_MAX_MEMCG];
+	uint32_t nr_vec; /* cgroups seen so far (ids below this) */
 };
 
 /* What one shrink_node pass decided (the kernel's scan_control fields). */
@@ -163,6 +164,8 @@ static void linux_page_added(struct policy_ctx *ctx, uint32_t pfn, unsigned flag
 
 	p->memcg = (uint16_t)policy_page_memcg(ctx, pfn);
 	p->flags = 0;
+	if (p->memcg >= s->nr_vec)
+		s->nr_vec = p->memcg + 1u;
 	if (flags & PG_ADD_UNEVICTABLE)
 		l = LRU_UNEVICTABLE;
 	else if (file)
@@ -473,7 +476,7 @@ static void shrink_node(struct policy_ctx *ctx, struct reclaim_control *rc)
 		t->snap[1] = t->seen[1];
 	}
 	if (rc->reclaimer == RECLAIM_KSWAPD && rc->swap_present) /* kswapd_age_node */
-		for (uint32_t m = 0; m < MMSIM_MAX_MEMCG; m++)
+		for (uint32_t m = 0; m < s->nr_vec; m++)
 			if (s->vec[m].list[LRU_ACTIVE_ANON].nr && inactive_is_low(ctx, m, false))
 				shrink_active(ctx, &ps, m, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 	for (int file = 0; file < 2; file++)
@@ -489,7 +492,7 @@ static void shrink_node(struct policy_ctx *ctx, struct reclaim_control *rc)
 		                  !(ps.may_deactivate & 1) &&
 		                  (size_of(ctx, 0, LRU_INACTIVE_ANON) >> rc->priority);
 	}
-	for (uint32_t m = 0; m < MMSIM_MAX_MEMCG; m++)
+	for (uint32_t m = 0; m < s->nr_vec; m++)
 		if ((!rc->memcg || m == rc->memcg) &&
 		    (m == rc->memcg || s->vec[m].list[0].nr || s->vec[m].list[1].nr ||
 		     s->vec[m].list[2].nr || s->vec[m].list[3].nr))

@@ -13,14 +13,14 @@
 #include "trace.h"
 
 struct cachesim_opts {
-	uint64_t capacity;                      /* frames */
-	const struct reclaim_policy_ops *ops;   /* the policy */
-	const struct config *cfg;               /* costs, metrics.interval, policy keys */
-	const char *const *traces;              /* replayed in order as one stream */
-	int nr_traces;                          /* number of traces */
-	const struct trace_open_opts *topts;    /* reader options (format) */
-	struct output *out;                     /* timeline rows, or NULL */
-	bool progress;                          /* progress line on stderr */
+	uint64_t capacity;                    /* frames */
+	const struct reclaim_policy_ops *ops; /* the policy */
+	const struct config *cfg;             /* costs, metrics.interval, policy keys */
+	const char *const *traces;            /* replayed in order as one stream */
+	int nr_traces;                        /* number of traces */
+	const struct trace_open_opts *topts;  /* reader options (format) */
+	struct output *out;                   /* timeline rows, or NULL */
+	bool progress;                        /* progress line on stderr */
 };
 
 /**
@@ -36,6 +36,6 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
  * Return: 0 and a malloc'ed array in *keys, or -1 with a message in @err.
  */
 int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, char *err,
-		     size_t errlen);
+                     size_t errlen);
 
 #endif /* MMSIM_CACHESIM_H */

@@ -215,8 +215,9 @@ static int validate(const struct cfg_key *k, const char *text, char *canon, size
 	}
 	case CFG_STRING:
 		if (!text_ok(text)) {
-			snprintf(why, whylen, "values must be printable ASCII of at most %d characters",
-				 CFG_MAX_VALUE);
+			snprintf(why, whylen,
+			         "values must be printable ASCII of at most %d characters",
+			         CFG_MAX_VALUE);
 			return -1;
 		}
 		snprintf(canon, len, "%s", text);
@@ -284,8 +285,9 @@ static int set_value(struct config *c, const char *name, const char *value, char
 		if (is_policy_param(name)) {
 			if (!text_ok(value)) {
 				snprintf(why, whylen,
-					 "%s: values must be printable ASCII of at most %d characters",
-					 name, CFG_MAX_VALUE);
+				         "%s: values must be printable ASCII of at most %d "
+				         "characters",
+				         name, CFG_MAX_VALUE);
 				return -1;
 			}
 			for (size_t k = 0; k < c->nr_extra; k++)

@@ -34,13 +34,13 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
  * Return: 0, or -1 with "-s section.key=value: message" style text in @err.
  */
 int config_set(struct config *c, const char *section_key, const char *value, char *err,
-	       size_t errlen);
+               size_t errlen);
 
 /* config_get() - the canonical text of "section.key", or NULL if the key does not exist/unset. */
 const char *config_get(const struct config *c, const char *section_key);
 /* Typed getters for validated keys; abort (SIM_BUG_ON) on a key missing from the schema. */
 uint64_t config_u64(const struct config *c, const char *section_key);
-uint64_t config_size(const struct config *c, const char *section_key);   /* bytes */
+uint64_t config_size(const struct config *c, const char *section_key);    /* bytes */
 uint64_t config_time_ns(const struct config *c, const char *section_key); /* ns */
 double config_double(const struct config *c, const char *section_key);
 bool config_bool(const struct config *c, const char *section_key);

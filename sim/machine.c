@@ -153,7 +153,8 @@ static void page_in(struct machine *mc, uint32_t pfn, uint64_t key, unsigned fla
 
 	f->key = key;
 	f->prev = family;
-	f->flags |= FRAME_LRU | (file ? 0 : FRAME_SWAPBACKED) | (memcg << FRAME_MEMCG_SHIFT);
+	f->flags |= FRAME_LRU | (file ? 0 : FRAME_SWAPBACKED) | (memcg << FRAME_MEMCG_SHIFT) |
+	            ((flags & PG_ADD_UNEVICTABLE) ? FRAME_MLOCKED : 0);
 	if (file)
 		mc->m->nr_file_pages++;
 	else
@@ -388,10 +389,14 @@ static uint32_t pagecache_get(struct machine *mc, uint32_t file, uint64_t index,
 	return pfn;
 }
 
-/* Copy a page for a write (COW): a fresh anonymous frame replaces *pte's. */
-static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t bits)
+/*
+ * Copy a page for a write (COW): a fresh anonymous frame replaces *pte's.
+ * PTE pointers stay valid across allocation: reclaim rewrites entries but
+ * never frees table pages, and an OOM kill of the running process is only
+ * carried out after its record (machine_run).
+ */
+static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte, uint64_t bits)
 {
-	uint64_t *pte = pgtable_walk(mm->pt, va, NULL);
 	uint32_t old = pte_pfn(*pte), pfn;
 	struct frame *f = &mc->pm.frames[old];
 
@@ -400,7 +405,6 @@ static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t bit
 	f->flags &= ~FRAME_PINNED;
 	if (pfn == FRAME_NONE)
 		return -1;
-	pte = pgtable_walk(mm->pt, va, NULL);
 	SIM_BUG_ON(!(*pte & PTE_PRESENT) || pte_pfn(*pte) != old);
 	f->count--;
 	if (f->count == 0) {
@@ -455,10 +459,10 @@ static uint32_t swap_read(struct machine *mc, uint64_t off, uint32_t memcg, bool
  * cache (minor) or read it with its readahead window (major), map it.
  * Return: 0, or -1 (no memory, or the process was killed).
  */
-static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va, bool write,
+static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t *pte, bool write,
                    uint64_t bits)
 {
-	uint64_t *pte = pgtable_walk(mm->pt, va, NULL), off = pte_swap_offset(*pte);
+	uint64_t off = pte_swap_offset(*pte);
 	struct swap_slot *s = &mc->swap.slot[off];
 	struct frame *f;
 	uint32_t pfn;
@@ -494,7 +498,6 @@ static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va
 		mc->m->pgmajfault++;
 		mc->m->misses++;
 		mc->now += mc->c_swap_read;
-		pte = pgtable_walk(mm->pt, va, NULL);
 		s = &mc->swap.slot[off];
 	}
 	f = &mc->pm.frames[pfn];
@@ -548,9 +551,8 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 	v = vma_find(&mm->vmas, va); /* the VMA array does not move, but be exact */
 	bits = PTE_USER | PTE_ACCESSED | (exec || (v->flags & VM_EXEC) ? 0 : PTE_NX);
 	if (*pte & PTE_SWAP) {
-		if (swap_in(mc, mm, v, va, write, bits))
+		if (swap_in(mc, mm, v, pte, write, bits))
 			return -1;
-		pte = pgtable_walk(mm->pt, va, NULL);
 		if (!write || (*pte & PTE_WRITE))
 			return 1;
 		/* a write to a page others still share: copy it below (do_wp_page) */
@@ -565,7 +567,7 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 		if (f->count > 1 || !(f->flags & FRAME_SWAPBACKED)) {
 			if (!vma_is_anon(v) && (v->flags & VM_SHARED)) {
 				*pte |= PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
-			} else if (cow_copy(mc, mm, va, bits)) {
+			} else if (cow_copy(mc, mm, va, pte, bits)) {
 				return -1;
 			}
 		} else {
@@ -579,7 +581,6 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 
 		if (pfn == FRAME_NONE)
 			return -1;
-		pte = pgtable_walk(mm->pt, va, NULL);
 		page_in(mc, pfn, anon_key(mm->pid, va >> 12),
 		        PG_ADD_FAULT | (write ? PG_ADD_DIRTY : 0) |
 		                ((v->flags & VM_EXEC) ? PG_ADD_EXEC : 0) |
@@ -602,7 +603,6 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 
 	if (pfn == FRAME_NONE)
 		return -1;
-	pte = pgtable_walk(mm->pt, va, NULL);
 	mc->m->fault_file++;
 	if (major)
 		mc->m->pgmajfault++;
@@ -615,7 +615,7 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 	if (write) { /* private: copy now; shared: dirty the page-cache page */
 		if (v->flags & VM_SHARED)
 			*pte |= PTE_DIRTY;
-		else if (cow_copy(mc, mm, va, bits))
+		else if (cow_copy(mc, mm, va, pte, bits))
 			return -1;
 	}
 	return 1;
@@ -1133,6 +1133,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		return -1;
 	}
 	mc->kswapd.nap_seq = UINT64_MAX;
+	mc->ref_pfn = FRAME_NONE;
 	eventq_init(&mc->evq);
 	eventq_push(&mc->evq, mc->interval, EV_TICK, 0);
 	u64map_init(&mc->pid_map, 64);

@@ -106,6 +106,8 @@ struct machine {
 	unsigned swappiness;   /* vm.swappiness */
 	bool in_reclaim;       /* reclaim is running: no nested reclaim */
 	bool noretry;          /* this allocation gives up after one reclaim round */
+	uint32_t ref_pfn;      /* frame of the last page_referenced() walk (FRAME_NONE) */
+	uint32_t ref_vmflags;  /* VM_* of the VMAs that walk saw */
 	char *err;             /* message buffer */
 	size_t errlen;
 	const char *trace; /* current trace, for messages */

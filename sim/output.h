@@ -26,9 +26,9 @@ struct run_params {
 };
 
 struct output {
-	char *outdir;    /* final directory */
-	char *tmpdir;    /* directory being written */
-	FILE *timeline;  /* tmpdir/timeline.csv */
+	char *outdir;   /* final directory */
+	char *tmpdir;   /* directory being written */
+	FILE *timeline; /* tmpdir/timeline.csv */
 };
 
 /**
@@ -44,7 +44,7 @@ void output_timeline_row(struct output *o, uint64_t time_ns, const struct metric
  * directory (replacing a previous result at @outdir). Return: 0 or -1 (@err).
  */
 int output_finish(struct output *o, const struct run_params *rp, const struct metrics *m,
-		  const struct config *cfg, char *err, size_t errlen);
+                  const struct config *cfg, char *err, size_t errlen);
 /* output_abort() - remove the temporary directory; nothing is published. */
 void output_abort(struct output *o);
 

@@ -109,7 +109,7 @@ struct reclaim_control {
 };
 
 /* Memory cgroups: ids 0 (root, the whole machine) .. MMSIM_MAX_MEMCG - 1. */
-#define MMSIM_MAX_MEMCG 16
+#define MMSIM_MAX_MEMCG 8
 
 /* Vmstat-named events a policy reports (the core owns every other counter). */
 enum policy_event {

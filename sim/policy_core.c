@@ -96,9 +96,11 @@ static uint64_t *lru_gauge(struct metrics *m, enum lru_list lru)
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
-	unsigned prev = pc->lru_of[pfn] & ~LRU_OF_WORKINGSET,
-	         ws = pc->lru_of[pfn] & LRU_OF_WORKINGSET;
-	uint32_t memcg = pc->mech->page_memcg(pc->mech_arg, pfn);
+	uint8_t of = pc->lru_of[pfn];
+	unsigned prev = of & LRU_OF_LIST, ws = of & LRU_OF_WORKINGSET;
+	/* the cgroup is asked once per residency and kept beside the list number */
+	uint32_t memcg = (of & LRU_OF_HELD) ? (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT
+	                                    : pc->mech->page_memcg(pc->mech_arg, pfn);
 	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
 	uint64_t *old = prev ? lru_gauge(pc->metrics, (enum lru_list)(prev - 1)) : NULL;
 	uint64_t *new = lru_gauge(pc->metrics, lru);
@@ -116,12 +118,13 @@ void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 	if ((prev - 1 == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
 	    (prev - 1 == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
 		ws = LRU_OF_WORKINGSET;
-	pc->lru_of[pfn] = (uint8_t)((lru == LRU_NONE ? 0 : lru + 1) | ws);
+	pc->lru_of[pfn] = (uint8_t)((lru == LRU_NONE ? 0 : lru + 1) | ws | LRU_OF_HELD |
+	                            memcg << LRU_OF_MEMCG_SHIFT);
 }
 
 void policy_core_forget(struct policy_core *pc, uint32_t pfn)
 {
-	if (pc->lru_of[pfn] & ~LRU_OF_WORKINGSET)
+	if (pc->lru_of[pfn] & LRU_OF_LIST)
 		policy_set_lru(&pc->ctx, pfn, LRU_NONE);
 	pc->lru_of[pfn] = 0; /* PG_workingset goes with the page */
 }

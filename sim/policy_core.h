@@ -53,7 +53,12 @@ void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn);
 /* The frame left every list (freed): drop it from the LRU gauges. */
 void policy_core_forget(struct policy_core *pc, uint32_t pfn);
 
-#define LRU_OF_WORKINGSET 0x80u /* PG_workingset, kept beside the list number */
+/* lru_of[] bits: list + 1 (0 = none), the page's cgroup, PG_workingset. */
+#define LRU_OF_LIST        0x07u
+#define LRU_OF_HELD        0x08u /* the cgroup bits are valid (the page is resident) */
+#define LRU_OF_MEMCG       0x70u /* cgroup id, 0..7 */
+#define LRU_OF_MEMCG_SHIFT 4
+#define LRU_OF_WORKINGSET  0x80u
 
 /* PG_workingset of @pfn (read for the shadow entry at eviction). */
 static inline bool policy_core_workingset(const struct policy_core *pc, uint32_t pfn)

@@ -82,7 +82,7 @@ void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
 			if (!pte || !(*pte & PTE_PRESENT) || pte_pfn(*pte) != pfn)
 				continue;
 			left--;
-			if (!fn(mc, mm, vma_find(&mm->vmas, va), va, pte, arg))
+			if (!fn(mc, mm, NULL, va, pte, arg)) /* anon: flags come from the PTE */
 				return;
 		}
 		return;
@@ -113,6 +113,19 @@ void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
 	}
 }
 
+/*
+ * The VM_EXEC / VM_LOCKED a mapping contributes: the VMA's flags for file
+ * pages (rmap found the VMA), the PTE's NX bit and the frame's mlock mark for
+ * anonymous pages (their rmap does not look VMAs up, to stay cheap).
+ */
+static uint32_t vm_flags_at(struct machine *mc, const struct vma *v, uint64_t pte)
+{
+	if (v)
+		return v->flags;
+	return ((pte & PTE_NX) ? 0 : VM_EXEC) |
+	       ((mc->pm.frames[pte_pfn(pte)].flags & FRAME_MLOCKED) ? VM_LOCKED : 0);
+}
+
 struct ref_ctx {
 	int young;      /* young PTEs found */
 	uint32_t flags; /* VM_* of the mapping VMAs, or-ed */
@@ -123,8 +136,7 @@ static bool ref_one(struct machine *mc, struct mm *mm, struct vma *v, uint64_t v
 {
 	struct ref_ctx *r = arg;
 
-	if (v)
-		r->flags |= v->flags;
+	r->flags |= vm_flags_at(mc, v, *pte);
 	if (*pte & PTE_ACCESSED) {
 		r->young++;
 		*pte &= ~PTE_ACCESSED; /* ptep_clear_flush_young */
@@ -138,21 +150,22 @@ static bool ref_one(struct machine *mc, struct mm *mm, struct vma *v, uint64_t v
 
 static int mc_page_referenced(void *mech, uint32_t pfn)
 {
+	struct machine *mc = mech;
 	struct ref_ctx r = {0, 0};
 
-	rmap_walk(mech, pfn, ref_one, &r);
+	rmap_walk(mc, pfn, ref_one, &r);
+	/* the walk saw every mapping VMA: page_flags() right after needs no second walk */
+	mc->ref_pfn = pfn;
+	mc->ref_vmflags = r.flags;
 	return r.young;
 }
 
 static bool flags_one(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va, uint64_t *pte,
                       void *arg)
 {
-	(void)mc;
 	(void)mm;
 	(void)va;
-	(void)pte;
-	if (v)
-		*(uint32_t *)arg |= v->flags;
+	*(uint32_t *)arg |= vm_flags_at(mc, v, *pte);
 	return true;
 }
 
@@ -166,7 +179,9 @@ static unsigned mc_page_flags(void *mech, uint32_t pfn)
 	               ((f->flags & FRAME_SWAPCACHE) ? PGF_SWAPCACHE : 0) |
 	               (policy_core_workingset(&mc->pc, pfn) ? PGF_WORKINGSET : 0);
 
-	if (f->count)
+	if (mc->ref_pfn == pfn)
+		vmf = mc->ref_vmflags;
+	else if (f->count)
 		rmap_walk(mc, pfn, flags_one, &vmf);
 	return out | ((vmf & VM_EXEC) ? PGF_EXEC : 0) | ((vmf & VM_LOCKED) ? PGF_LOCKED : 0);
 }
@@ -350,7 +365,9 @@ static uint64_t shrink(struct machine *mc, struct reclaim_control *rc)
 		rc->high_wmark_pages += mc->pm.zones[z].wmark[WMARK_HIGH];
 	}
 	mc->in_reclaim = true;
+	mc->ref_pfn = FRAME_NONE;
 	mc->pc.ops->shrink(&mc->pc.ctx, rc);
+	mc->ref_pfn = FRAME_NONE;
 	mc->in_reclaim = false;
 	scanned = rc->nr_scanned - scanned0;
 	freed = rc->nr_reclaimed - freed0;

@@ -144,11 +144,23 @@ int parse_size(const char *s, uint64_t *out)
 		const char *suffix;
 		uint64_t mult;
 	} units[] = {
-		{"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30}, {"TiB", 1ULL << 40},
-		{"KB", 1ULL << 10},  {"MB", 1ULL << 20},  {"GB", 1ULL << 30},  {"TB", 1ULL << 40},
-		{"K", 1ULL << 10},   {"M", 1ULL << 20},   {"G", 1ULL << 30},   {"T", 1ULL << 40},
-		{"k", 1ULL << 10},   {"m", 1ULL << 20},   {"g", 1ULL << 30},   {"t", 1ULL << 40},
-		{"B", 1},
+	        {"KiB", 1ULL << 10},
+	        {"MiB", 1ULL << 20},
+	        {"GiB", 1ULL << 30},
+	        {"TiB", 1ULL << 40},
+	        {"KB", 1ULL << 10},
+	        {"MB", 1ULL << 20},
+	        {"GB", 1ULL << 30},
+	        {"TB", 1ULL << 40},
+	        {"K", 1ULL << 10},
+	        {"M", 1ULL << 20},
+	        {"G", 1ULL << 30},
+	        {"T", 1ULL << 40},
+	        {"k", 1ULL << 10},
+	        {"m", 1ULL << 20},
+	        {"g", 1ULL << 30},
+	        {"t", 1ULL << 40},
+	        {"B", 1},
 	};
 	size_t len;
 
@@ -172,7 +184,10 @@ int parse_time_ns(const char *s, uint64_t *out)
 		const char *suffix;
 		uint64_t mult;
 	} units[] = {
-		{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
+	        {"ns", 1},
+	        {"us", 1000},
+	        {"ms", 1000000},
+	        {"s", 1000000000},
 	};
 	size_t len;
 
