@@ -2,7 +2,7 @@
 /*
  * bench_reclaim.c - full-machine throughput with and without memory pressure.
  *
- * Generates a seeded zipf trace of anonymous loads and stores (alpha 0.8,
+ * Generates a seeded zipf trace of anonymous loads and stores (alpha 0.9, as bench_cache,
  * 30 % stores; default 4 M accesses over 64 Ki pages = 256 MiB), then replays
  * it with the linux policy on an x86-64 machine (a) with 4x the footprint of
  * memory (no reclaim) and (b) with half the footprint and swap (working set
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/tmp/bench-reclaim-%d.mmt.zst", (int)getpid());
 	gen_params_default(&p);
 	p.pattern = "zipf";
-	p.alpha = 0.8;
+	p.alpha = 0.9;
 	p.pages = pages;
 	p.accesses = accesses;
 	p.write_frac = 0.3;
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 	snprintf(big, sizeof(big), "%lluK", (unsigned long long)pages * 16);
 	snprintf(half, sizeof(half), "%lluK", (unsigned long long)pages * 2);
 	snprintf(swap, sizeof(swap), "%lluK", (unsigned long long)pages * 8);
-	printf("full machine, linux policy: zipf alpha 0.8, 30%% stores, %llu accesses over %llu "
+	printf("full machine, linux policy: zipf alpha 0.9, 30%% stores, %llu accesses over %llu "
 	       "pages\n",
 	       (unsigned long long)accesses, (unsigned long long)pages);
 	a0 = run(path, big, "0", &m0);
@@ -121,6 +121,6 @@ int main(int argc, char **argv)
 	printf("%-34s %12.0f %10llu %10llu %10llu\n", "footprint / 2 + swap (2x pressure)", a1,
 	       (unsigned long long)m1.pgfault, (unsigned long long)m1.pswpout,
 	       (unsigned long long)(m1.pgscan_kswapd + m1.pgscan_direct));
-	printf("slowdown under reclaim: %.2fx (goal < 2x)\n", a0 / a1);
+	printf("slowdown under reclaim: %.2fx (issue goal: < 2x)\n", a0 / a1);
 	return 0;
 }
