@@ -58,6 +58,8 @@ static const struct cfg_key schema[] = {
          "0 = computed as the kernel does (int_sqrt(lowmem_kbytes*16), clamped 128..262144)"},
         {"vm.watermark_scale_factor", CFG_U64, "10", 1, 3000, NULL,
          "watermark gap in 1/10000 of zone memory"},
+        {"vm.read_ahead_kb", CFG_U64, "128", 0, 1 << 20, NULL,
+         "read() readahead window maximum (the block device's read_ahead_kb; 0 = off)"},
         {"vm.page_cluster", CFG_U64, "3", 0, 31, NULL,
          "swap readahead window 2^page_cluster pages"},
         {"vm.lowmem_reserve_ratio", CFG_STRING, "256 256 32 0 0", 0, 0, NULL,

@@ -383,7 +383,8 @@ static uint32_t pagecache_get(struct machine *mc, uint32_t file, uint64_t index,
 	u64map_put(&mc->pagecache, key, pfn);
 	page_in(mc, pfn, key, add, true, memcg, 0, shadow);
 	mc->m->pagecache_misses++;
-	mc->m->misses++;
+	if (!(add & PG_ADD_READAHEAD))
+		mc->m->misses++; /* readahead brings pages before anyone misses them */
 	mc->m->pgpgin += PAGE / 1024;
 	*major = true;
 	return pfn;
@@ -680,25 +681,100 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 	return -1;
 }
 
+/* The file's read state, created on first use. */
+static struct file_state *file_state(struct machine *mc, uint32_t file)
+{
+	uint64_t s = u64map_slot(&mc->file_map, file);
+
+	if (mc->file_map.keys[s] == file)
+		return &mc->files[mc->file_map.vals[s]];
+	if (mc->nr_files == mc->cap_files) {
+		mc->cap_files = mc->cap_files ? 2 * mc->cap_files : 16;
+		mc->files = xrealloc(mc->files, mc->cap_files * sizeof(*mc->files));
+	}
+	mc->files[mc->nr_files] = (struct file_state){0};
+	u64map_put(&mc->file_map, file, mc->nr_files);
+	return &mc->files[mc->nr_files++];
+}
+
+/* The frame of page-cache page (file, index), or FRAME_NONE if not resident. */
+static uint32_t pagecache_find(struct machine *mc, uint32_t file, uint64_t index)
+{
+	uint64_t key = file_key(file, index), s = u64map_slot(&mc->pagecache, key);
+
+	if (mc->pagecache.keys[s] != key || (mc->pagecache.vals[s] & SHADOW_TAG))
+		return FRAME_NONE;
+	return (uint32_t)mc->pagecache.vals[s];
+}
+
+/* Read the window @ra describes: the pages not cached, marking PG_readahead. */
+static void ra_read_window(struct machine *mc, uint32_t file, const struct file_ra *ra,
+                           uint32_t memcg)
+{
+	uint64_t mark = ra->start + ra->size - ra->async_size;
+
+	for (uint64_t i = ra->start; i < ra->start + ra->size; i++) {
+		bool major;
+		uint32_t pfn;
+
+		if (pagecache_find(mc, file, i) != FRAME_NONE)
+			continue;
+		mc->noretry = true; /* readahead gives up rather than OOM-kill */
+		pfn = pagecache_get(mc, file, i, PG_ADD_READAHEAD, memcg, &major);
+		mc->noretry = false;
+		if (pfn == FRAME_NONE)
+			return;
+		if (i == mark)
+			mc->pm.frames[pfn].flags |= FRAME_READAHEAD;
+	}
+}
+
 /*
- * read()/write() of [addr, addr+len) of a file through the page cache. Every
- * page copied is marked accessed (folio_mark_accessed), the one just read in
- * too, except the first page when the previous read of the file ended in it
- * (filemap_read's prev_pos check).
+ * read()/write() of [addr, addr+len) of a file through the page cache, with
+ * readahead (readahead.c). Every page copied is marked accessed
+ * (folio_mark_accessed), the one just read in too, except the first page when
+ * the previous read of the file ended in it (filemap_read's prev_pos check).
  */
 static int file_io(struct machine *mc, struct mm *mm, const struct trace_rec *r)
 {
 	uint64_t len = r->len ? r->len : PAGE, first = r->addr >> 12;
-	uint64_t last = (r->addr + len - 1) >> 12, s = u64map_slot(&mc->prev_pos, r->file);
-	uint64_t prev_end = mc->prev_pos.keys[s] == r->file ? mc->prev_pos.vals[s] : 0;
+	uint64_t last = (r->addr + len - 1) >> 12;
 	uint32_t memcg = mm ? mm->memcg : (mc->memcg[1].limit ? 1 : 0);
+	struct file_state *fs = file_state(mc, r->file);
+	uint64_t prev_end = fs->prev_pos;
+	uint32_t max = fs->ra.sequential ? 2 * mc->ra_max : mc->ra_max;
 
 	for (uint64_t idx = first; idx <= last; idx++) {
-		bool major;
-		uint32_t pfn = pagecache_get(mc, r->file, idx, 0, memcg, &major);
+		uint32_t pfn = pagecache_find(mc, r->file, idx), req = (uint32_t)(last - idx + 1);
+		bool major = false;
 
-		if (pfn == FRAME_NONE)
-			return -1;
+		if (pfn == FRAME_NONE && max && !fs->ra.random && r->op == TRACE_OP_READ) {
+			uint64_t contig = 0;
+
+			while (contig < max && contig < idx &&
+			       pagecache_find(mc, r->file, idx - contig - 1) != FRAME_NONE)
+				contig++;
+			if (ra_sync(&fs->ra, idx, req, max, prev_end >> 12, contig,
+			            contig == idx)) {
+				pfn = pagecache_get(mc, r->file, idx, 0, memcg, &major);
+				if (pfn == FRAME_NONE)
+					return -1;
+				mc->pm.frames[pfn].flags |= FRAME_PINNED;
+				ra_read_window(mc, r->file, &fs->ra, memcg);
+				mc->pm.frames[pfn].flags &= ~FRAME_PINNED;
+			}
+		} else if (pfn != FRAME_NONE && (mc->pm.frames[pfn].flags & FRAME_READAHEAD)) {
+			mc->pm.frames[pfn].flags &= ~FRAME_READAHEAD;
+			mc->pm.frames[pfn].flags |= FRAME_PINNED;
+			if (ra_async(&fs->ra, idx, max))
+				ra_read_window(mc, r->file, &fs->ra, memcg);
+			mc->pm.frames[pfn].flags &= ~FRAME_PINNED;
+		}
+		if (pfn == FRAME_NONE || !(mc->pm.frames[pfn].flags & FRAME_LRU)) {
+			pfn = pagecache_get(mc, r->file, idx, 0, memcg, &major);
+			if (pfn == FRAME_NONE)
+				return -1;
+		}
 		mc->m->accesses++;
 		mc->now += major ? mc->c_major : mc->c_access;
 		if (r->op == TRACE_OP_WRITE && !(mc->pm.frames[pfn].flags & FRAME_DIRTY)) {
@@ -713,7 +789,7 @@ static int file_io(struct machine *mc, struct mm *mm, const struct trace_rec *r)
 			mc->pc.ops->page_accessed(&mc->pc.ctx, pfn,
 			                          r->op == TRACE_OP_WRITE ? PG_ACC_WRITE : 0);
 	}
-	u64map_put(&mc->prev_pos, r->file, r->addr + len);
+	fs->prev_pos = r->addr + len;
 	return 0;
 }
 
@@ -842,9 +918,16 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 		return file_io(mc, mc_find_mm(mc, r->pid), r);
 	if (r->op == TRACE_OP_FADVISE) {
 		mc->now += mc->c_syscall;
-		if ((r->flags & TREC_FILE) && r->arg == TRACE_FADV_DONTNEED)
+		if (!(r->flags & TREC_FILE))
+			return 0;
+		if (r->arg == TRACE_FADV_DONTNEED)
 			fadvise_dontneed(mc, r->file, r->addr, r->len);
-		return 0; /* RANDOM/SEQUENTIAL steer readahead, which is not modelled */
+		else if (r->arg == TRACE_FADV_RANDOM || r->arg == TRACE_FADV_SEQUENTIAL ||
+		         r->arg == TRACE_FADV_NORMAL) { /* f_mode for the whole file */
+			file_state(mc, r->file)->ra.random = r->arg == TRACE_FADV_RANDOM;
+			file_state(mc, r->file)->ra.sequential = r->arg == TRACE_FADV_SEQUENTIAL;
+		}
+		return 0;
 	}
 	if (r->op == TRACE_OP_ALLOC || r->op == TRACE_OP_FREE) {
 		unsigned order = trace_alloc_order(r->arg), zone = mc->kernel_zone;
@@ -1140,7 +1223,8 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	u64map_init(&mc->pagecache, 1024);
 	u64map_init(&mc->kallocs, 64);
 	u64map_init(&mc->killed, 16);
-	u64map_init(&mc->prev_pos, 16);
+	u64map_init(&mc->file_map, 16);
+	mc->ra_max = (uint32_t)(config_u64(cfg, "vm.read_ahead_kb") / 4);
 	mc->cur = UINT32_MAX;
 	return 0;
 }
@@ -1243,7 +1327,8 @@ out_pm:
 	u64map_free(&mc->pagecache);
 	u64map_free(&mc->kallocs);
 	u64map_free(&mc->killed);
-	u64map_free(&mc->prev_pos);
+	u64map_free(&mc->file_map);
+	free(mc->files);
 	swap_free_dev(&mc->swap);
 	tlb_free(&mc->tlb);
 	physmem_free(&mc->pm);

@@ -12,6 +12,7 @@
 #include "machine.h"
 #include "pgtable.h"
 #include "policy_core.h"
+#include "readahead.h"
 #include "swap.h"
 #include "tlb.h"
 #include "u64map.h"
@@ -25,6 +26,7 @@
 #define FRAME_MEMCG_SHIFT 12
 #define FRAME_MEMCG_MASK  0xf000u
 #define FRAME_PINNED      0x0400u /* held by the operation in progress: reclaim skips it */
+#define FRAME_READAHEAD   0x0800u /* PG_readahead: reaching it reads the next window */
 
 static inline uint32_t frame_memcg(const struct frame *f)
 {
@@ -37,6 +39,12 @@ static inline uint32_t frame_memcg(const struct frame *f)
  * its fork tree: rmap visits that family's processes), next the swap slot of
  * a page in the swap cache.
  */
+
+/* What the page cache remembers about a file between read()s (struct file). */
+struct file_state {
+	struct file_ra ra; /* readahead window */
+	uint64_t prev_pos; /* end of the last read() (ra->prev_pos), 0 = none yet */
+};
 
 struct mm {
 	uint32_t pid;        /* process id */
@@ -83,19 +91,22 @@ struct machine {
 	struct u64map pid_map; /* pid -> index in procs */
 	struct mm **procs;     /* processes (NULL when exited) */
 	uint32_t nr_procs, cap_procs;
-	uint32_t cur;            /* pid of the running process, UINT32_MAX = none */
-	uint16_t next_asid;      /* ASID allocator */
-	struct u64map pagecache; /* file key -> pfn, or a shadow entry (SHADOW_TAG) */
-	struct u64map kallocs;   /* alloc handle -> pfn << 8 | order */
-	struct u64map killed;    /* pids killed by the OOM killer */
-	struct u64map prev_pos;  /* file -> end of its last read() (ra->prev_pos) */
-	unsigned user_zone;      /* highest zone user pages may use */
-	unsigned kernel_zone;    /* highest zone for kernel pages (page tables) */
-	bool implicit_vma;       /* vm.implicit_vma */
-	bool flush_on_young;     /* clearing an accessed bit flushes the TLB entry (arm64) */
-	bool check;              /* debug.check_invariants */
-	uint64_t now, interval;  /* time */
-	struct eventq evq;       /* timers: ticks, kswapd */
+	uint32_t cur;             /* pid of the running process, UINT32_MAX = none */
+	uint16_t next_asid;       /* ASID allocator */
+	struct u64map pagecache;  /* file key -> pfn, or a shadow entry (SHADOW_TAG) */
+	struct u64map kallocs;    /* alloc handle -> pfn << 8 | order */
+	struct u64map killed;     /* pids killed by the OOM killer */
+	struct u64map file_map;   /* file id -> index in files */
+	struct file_state *files; /* per-file read state */
+	uint32_t nr_files, cap_files;
+	uint32_t ra_max;        /* vm.read_ahead_kb in pages */
+	unsigned user_zone;     /* highest zone user pages may use */
+	unsigned kernel_zone;   /* highest zone for kernel pages (page tables) */
+	bool implicit_vma;      /* vm.implicit_vma */
+	bool flush_on_young;    /* clearing an accessed bit flushes the TLB entry (arm64) */
+	bool check;             /* debug.check_invariants */
+	uint64_t now, interval; /* time */
+	struct eventq evq;      /* timers: ticks, kswapd */
 	uint64_t c_access, c_l2hit, c_walk, c_minor, c_major, c_cow, c_syscall, c_scan; /* costs */
 	uint64_t c_swap_read, c_swap_write;
 	struct swap_dev swap;  /* the swap device */

@@ -31,7 +31,7 @@ static void put_file(const void *data, size_t n)
 
 /* Read the whole file with @format (NULL = detect); returns the count, records in *out. */
 static long read_all(const char *format, const char *options, struct trace_rec *out, size_t cap,
-		     char *err, size_t errlen, char *detected, const char *meta_key, char *meta_val)
+                     char *err, size_t errlen, char *detected, const char *meta_key, char *meta_val)
 {
 	struct trace_open_opts o = {.format = format, .options = options};
 	struct trace_reader *r;
@@ -68,29 +68,32 @@ static void expect_error(const char *format, const char *text, const char *want_
 
 static void test_lackey(void **state)
 {
-	const char *text = "==4242== Lackey, an example Valgrind tool\n"
-			   "==4242== \n"
-			   "I  0401ab70,3\n"
-			   " L 1fff000708,8\n"
-			   " M 0402a000,4\n"
-			   " S 1fff000700,8\n"
-			   "SYSCALL[4242,1](9) sys_mmap ( 0x0, 8192, 3, 34, 4294967295, 0 ) --> [pre-success] Success(0x4835000) \n"
-			   "SYSCALL[4242,1](9) sys_mmap ( 0x0, 16400, 5, 2050, 3, 0 ) --> [async] ... \n"
-			   "SYSCALL[4242,1](0) sys_read ( 3, 0x1ffeffedb8, 832 ) --> [async] ... \n"
-			   "SYSCALL[4242,1](9) ... [async] --> Success(0x4837000) \n"
-			   "SYSCALL[4242,1](11) sys_munmap ( 0x4835000, 4096 )[sync] --> Success(0x0) \n"
-			   "SYSCALL[4242,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n"
-			   "SYSCALL[4242,1](28) sys_madvise ( 0x4837000, 4096, 12 )[sync] --> Success(0x0) \n"
-			   "SYSCALL[4242,1](10) sys_mprotect ( 0x4837000, 4096, 1 )[sync] --> Failure(0xc) \n"
-			   "SYSCALL[4242,1](334) unimplemented (by the kernel) syscall: 334! (ni_syscall)\n"
-			   " --> [pre-fail] Failure(0x26) \n";
+	const char *text =
+	        "==4242== Lackey, an example Valgrind tool\n"
+	        "==4242== \n"
+	        "I  0401ab70,3\n"
+	        " L 1fff000708,8\n"
+	        " M 0402a000,4\n"
+	        " S 1fff000700,8\n"
+	        "SYSCALL[4242,1](9) sys_mmap ( 0x0, 8192, 3, 34, 4294967295, 0 ) --> [pre-success] "
+	        "Success(0x4835000) \n"
+	        "SYSCALL[4242,1](9) sys_mmap ( 0x0, 16400, 5, 2050, 3, 0 ) --> [async] ... \n"
+	        "SYSCALL[4242,1](0) sys_read ( 3, 0x1ffeffedb8, 832 ) --> [async] ... \n"
+	        "SYSCALL[4242,1](9) ... [async] --> Success(0x4837000) \n"
+	        "SYSCALL[4242,1](11) sys_munmap ( 0x4835000, 4096 )[sync] --> Success(0x0) \n"
+	        "SYSCALL[4242,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n"
+	        "SYSCALL[4242,1](28) sys_madvise ( 0x4837000, 4096, 12 )[sync] --> Success(0x0) \n"
+	        "SYSCALL[4242,1](10) sys_mprotect ( 0x4837000, 4096, 1 )[sync] --> Failure(0xc) \n"
+	        "SYSCALL[4242,1](334) unimplemented (by the kernel) syscall: 334! (ni_syscall)\n"
+	        " --> [pre-fail] Failure(0x26) \n";
 	struct trace_rec r[32];
 	char err[512], fmt[32], meta[64];
 
 	(void)state;
 	put_file(text, strlen(text));
 	/* X, R, R+W (modify), W, mmap anon, mmap file (async), munmap, brk, madvise = 10 */
-	assert_int_equal(read_all(NULL, NULL, r, 32, err, sizeof(err), fmt, "syscalls_skipped", meta), 10);
+	assert_int_equal(
+	        read_all(NULL, NULL, r, 32, err, sizeof(err), fmt, "syscalls_skipped", meta), 10);
 	assert_string_equal(fmt, "lackey");
 	assert_int_equal(r[0].op, TRACE_OP_X);
 	assert_int_equal(r[0].addr, 0x0401ab70);
@@ -126,22 +129,26 @@ static void test_lackey(void **state)
 static void test_strace(void **state)
 {
 	const char *text =
-		"100 12:00:00.000100 brk(NULL)               = 0x5000\n"
-		"100 12:00:00.000300 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n"
-		"101 12:00:00.000400 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3, 0 <unfinished ...>\n"
-		"100 12:00:00.000500 munmap(0x7f0000000000, 4096) = 0\n"
-		"101 12:00:00.000600 <... mmap resumed>) = 0x7f1000000000\n"
-		"100 12:00:00.000700 mmap(NULL, 1099511627776, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 ENOMEM (Cannot allocate memory)\n"
-		"100 12:00:00.000800 madvise(0x7f0000000000, 4096, MADV_DONTNEED) = 0\n"
-		"100 12:00:00.000900 mprotect(0x7f0000001000, 4096, PROT_NONE) = 0\n"
-		"100 12:00:00.001000 --- SIGCHLD {si_signo=SIGCHLD} ---\n"
-		"101 12:00:00.001100 +++ exited with 0 +++\n";
+	        "100 12:00:00.000100 brk(NULL)               = 0x5000\n"
+	        "100 12:00:00.000300 mmap(NULL, 8192, PROT_READ|PROT_WRITE, "
+	        "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n"
+	        "101 12:00:00.000400 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3, 0 <unfinished "
+	        "...>\n"
+	        "100 12:00:00.000500 munmap(0x7f0000000000, 4096) = 0\n"
+	        "101 12:00:00.000600 <... mmap resumed>) = 0x7f1000000000\n"
+	        "100 12:00:00.000700 mmap(NULL, 1099511627776, PROT_READ, "
+	        "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 ENOMEM (Cannot allocate memory)\n"
+	        "100 12:00:00.000800 madvise(0x7f0000000000, 4096, MADV_DONTNEED) = 0\n"
+	        "100 12:00:00.000900 mprotect(0x7f0000001000, 4096, PROT_NONE) = 0\n"
+	        "100 12:00:00.001000 --- SIGCHLD {si_signo=SIGCHLD} ---\n"
+	        "101 12:00:00.001100 +++ exited with 0 +++\n";
 	struct trace_rec r[32];
 	char err[512], fmt[32], meta[64];
 
 	(void)state;
 	put_file(text, strlen(text));
-	assert_int_equal(read_all(NULL, NULL, r, 32, err, sizeof(err), fmt, "failed_calls", meta), 7);
+	assert_int_equal(read_all(NULL, NULL, r, 32, err, sizeof(err), fmt, "failed_calls", meta),
+	                 7);
 	assert_string_equal(fmt, "strace");
 	assert_string_equal(meta, "1");
 	assert_int_equal(r[0].op, TRACE_OP_BRK);
@@ -205,7 +212,8 @@ static void test_ids(void **state)
 
 	(void)state;
 	put_file(t, strlen(t));
-	assert_int_equal(read_all(NULL, NULL, r, 8, err, sizeof(err), fmt, "markers_skipped", meta), 3);
+	assert_int_equal(read_all(NULL, NULL, r, 8, err, sizeof(err), fmt, "markers_skipped", meta),
+	                 3);
 	assert_string_equal(fmt, "ids");
 	assert_string_equal(meta, "2");
 	assert_int_equal(r[0].op, TRACE_OP_READ);
@@ -243,7 +251,8 @@ static void test_oracle(void **state)
 		le64(b + 24 * i + 16, (uint64_t)-1);
 	}
 	put_file(b, 72);
-	assert_int_equal(read_all("oracleGeneral", NULL, r, 8, err, sizeof(err), NULL, NULL, NULL), 3);
+	assert_int_equal(read_all("oracleGeneral", NULL, r, 8, err, sizeof(err), NULL, NULL, NULL),
+	                 3);
 	assert_int_equal(r[2].op, TRACE_OP_READ);
 	assert_int_equal(r[2].addr, 11 * 4096); /* id 7 + 2*2 */
 	assert_int_equal(r[2].len, 4096);
@@ -252,12 +261,14 @@ static void test_oracle(void **state)
 	assert_true(r[2].flags & TREC_ARG);
 	/* 10 stray bytes after 3 records: error at byte offset 72. */
 	put_file(b, sizeof(b));
-	assert_int_equal(read_all("oracleGeneral", NULL, r, 8, err, sizeof(err), NULL, NULL, NULL), -1);
+	assert_int_equal(read_all("oracleGeneral", NULL, r, 8, err, sizeof(err), NULL, NULL, NULL),
+	                 -1);
 	assert_non_null(strstr(err, ": byte offset 72: partial record (10 of 24 bytes)"));
 	/* An id whose page offset overflows is refused, naming the record. */
 	le64(b + 24 + 4, UINT64_MAX);
 	put_file(b, 72);
-	assert_int_equal(read_all("oracleGeneral", NULL, r, 8, err, sizeof(err), NULL, NULL, NULL), -1);
+	assert_int_equal(read_all("oracleGeneral", NULL, r, 8, err, sizeof(err), NULL, NULL, NULL),
+	                 -1);
 	assert_non_null(strstr(err, ": record 2: object id"));
 }
 
@@ -277,22 +288,22 @@ static void test_lcscsv(void **state)
 	assert_int_equal(r[1].arg, 6656);
 	put_file(t2, strlen(t2));
 	assert_int_equal(read_all("lcs-csv", "id_col=1,time_col=0,size_col=2,delim=;", r, 8, err,
-				  sizeof(err), NULL, NULL, NULL),
-			 1);
+	                          sizeof(err), NULL, NULL, NULL),
+	                 1);
 	assert_int_equal(r[0].addr, 99 * 4096);
 	assert_int_equal(r[0].arg, 7);
 	assert_false(r[0].flags & TREC_TIME);
 	expect_error("lcs-csv", "version,time,op,size,lbn\n1,10,2a,512,42\n1,x,2a,512,42\n",
-		     "3:2: column 2 is not a number");
+	             "3:2: column 2 is not a number");
 	unlink(path);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lackey), cmocka_unit_test(test_strace),
-		cmocka_unit_test(test_addr),   cmocka_unit_test(test_ids),
-		cmocka_unit_test(test_oracle), cmocka_unit_test(test_lcscsv),
+	        cmocka_unit_test(test_lackey), cmocka_unit_test(test_strace),
+	        cmocka_unit_test(test_addr),   cmocka_unit_test(test_ids),
+	        cmocka_unit_test(test_oracle), cmocka_unit_test(test_lcscsv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

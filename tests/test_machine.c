@@ -104,14 +104,58 @@ static void test_page_cache(void **state)
 	char err[512];
 
 	(void)state;
+	/*
+	 * read(0, 8 KiB) misses page 0 at the start of the file: a fresh readahead
+	 * window, request 2 pages -> 2 rounded to a power of two is 2 <= 32/4 ->
+	 * 4 pages, async part 4 - 2 = 2, PG_readahead on page 0 + 4 - 2 = 2.
+	 * Pages 0-3 are read (one miss: page 0; 1-3 arrive by readahead).
+	 * write(4 KiB at page 1) dirties it. read(100 bytes of page 2) reaches the
+	 * PG_readahead page where the window expects it: the next window starts at
+	 * 0 + 4 with 4 -> 8 pages (4 <= 32 / 2), pages 4-11.
+	 */
 	assert_int_equal(run_csv(",1,read,0,8192,7,\n,1,write,4096,4096,7,\n,1,read,8192,100,7,\n",
 	                         NULL, &m, err, sizeof(err)),
 	                 0);
+	assert_int_equal(m.pagecache_misses, 12);
+	assert_int_equal(m.misses, 1);
+	assert_int_equal(m.accesses, 4);
+	assert_int_equal(m.nr_file_pages, 12);
+	assert_int_equal(m.nr_dirty, 1);
+	assert_int_equal(m.pgpgin, 48); /* KB */
+	/* fadvise(RANDOM): only what is asked is read -> pages 0, 1, 2 */
+	assert_int_equal(run_csv(",1,fadvise,0,0,7,random\n,1,read,0,8192,7,\n"
+	                         ",1,write,4096,4096,7,\n,1,read,8192,100,7,\n",
+	                         NULL, &m, err, sizeof(err)),
+	                 0);
 	assert_int_equal(m.pagecache_misses, 3);
+	assert_int_equal(m.misses, 3);
 	assert_int_equal(m.accesses, 4);
 	assert_int_equal(m.nr_file_pages, 3);
-	assert_int_equal(m.nr_dirty, 1);
-	assert_int_equal(m.pgpgin, 12); /* KB */
+	assert_int_equal(m.pgpgin, 12);
+}
+
+/*
+ * Sequential one-page reads of pages 0..99, window at most 32 pages. The miss
+ * at page 0 opens [0,4) (request 1 -> x4; async part 3, PG_readahead on page
+ * 1). Reaching each marked page pushes the window on by its size, growing it
+ * (x4 below 2 pages, x2 up to 16, then 32) with the mark on its first page:
+ * page 1 -> [4,12), 4 -> [12,28), 12 -> [28,60), 28 -> [60,92),
+ * 60 -> [92,124), 92 -> [124,156). 156 pages read, 1 miss (page 0).
+ */
+static void test_readahead_sequential(void **state)
+{
+	struct metrics m;
+	char err[512], *body = malloc(100 * 40);
+	size_t off = 0;
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		off += (size_t)sprintf(body + off, ",1,read,%d,4096,3,\n", i * 4096);
+	assert_int_equal(run_csv(body, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.misses, 1);
+	assert_int_equal(m.pagecache_misses, 156);
+	assert_int_equal(m.accesses, 100);
+	free(body);
 }
 
 /*
@@ -169,6 +213,7 @@ int main(void)
 	        cmocka_unit_test(test_page_tables_and_implicit_vmas),
 	        cmocka_unit_test(test_protection_and_munmap),
 	        cmocka_unit_test(test_page_cache),
+	        cmocka_unit_test(test_readahead_sequential),
 	        cmocka_unit_test(test_out_of_memory_kills),
 	        cmocka_unit_test(test_out_of_memory_error),
 	};

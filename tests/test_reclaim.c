@@ -354,8 +354,8 @@ static char *lines(const char *fmt, int from, int to, int step)
 }
 
 /*
- * kswapd. 8 MiB x86-64 = 2048 pages, all DMA: min_free_kbytes =
- * int_sqrt(8192 * 16) = 362 -> min 90, gap max(90 / 4, 2048 * 10 / 10000) = 22
+ * kswapd (read() readahead off, so each read brings one page). 8 MiB x86-64 = 2048 pages, all DMA:
+ * min_free_kbytes = int_sqrt(8192 * 16) = 362 -> min 90, gap max(90 / 4, 2048 * 10 / 10000) = 22
  * -> low 112, high 134. read() of one new page each: no process, no page
  * tables. The fast path needs free > low: the 1936th page leaves 112, the
  * 1937th fails the low test, wakes kswapd and passes min (112 > 90).
@@ -367,7 +367,13 @@ static char *lines(const char *fmt, int from, int to, int step)
  */
 static void test_kswapd_low_to_high(void **state)
 {
-	const char *sets[] = {"machine.memory", "8M", "debug.check_invariants", "1", NULL};
+	const char *sets[] = {"machine.memory",
+	                      "8M",
+	                      "vm.read_ahead_kb",
+	                      "0",
+	                      "debug.check_invariants",
+	                      "1",
+	                      NULL};
 	struct metrics m;
 	char err[512], *body = lines(",1,read,%d,4096,1,\n", 0, 1935, 4096), *more;
 
@@ -476,7 +482,7 @@ static void test_swappiness_zero(void **state)
 }
 
 /*
- * Memory cgroup limit reclaim (try_charge): 1000 read()s of new pages into a
+ * Memory cgroup limit reclaim (try_charge), readahead off: 1000 read()s of new pages into a
  * 100-page cgroup, no swap (file only). The charge of read 101 finds 100 + 1 >
  * 100 and reclaims 32 pages' worth with priorities 12 down: the inactive list
  * (all clean, PG_referenced by their read -> RECLAIM_CLEAN, freed) gives
@@ -489,8 +495,9 @@ static void test_swappiness_zero(void **state)
  */
 static void test_memcg_limit(void **state)
 {
-	const char *sets[] = {"machine.memory",         "64M", "memcg.limit", "400K",
-	                      "debug.check_invariants", "1",   NULL};
+	const char *sets[] = {
+	        "machine.memory",         "64M", "memcg.limit", "400K", "vm.read_ahead_kb", "0",
+	        "debug.check_invariants", "1",   NULL};
 	struct metrics m;
 	char err[512], *r = lines(",1,read,%d,4096,3,\n", 0, 999, 4096);
 
