@@ -636,6 +636,8 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 	mc->m->accesses++;
 	mc->now += mc->c_access;
 	tp = tlb_lookup(&mc->tlb, vpn, exec);
+	if (tp && write && !(*tp & PTE_DIRTY) && mc->sw_young_dirty)
+		tp = NULL; /* arm32: a clean page is read-only to the hardware: fault below */
 	if (tp && (!write || (*tp & PTE_DIRTY))) {
 		if (mc->pc.ops->page_accessed)
 			mc->pc.ops->page_accessed(&mc->pc.ctx, pte_pfn(*tp),
@@ -653,12 +655,24 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 		return 0;
 	}
 	for (int tries = 0; tries < 2; tries++) {
+		unsigned skip = mc->tlb.pwc.entries ? pwc_lookup(&mc->tlb.pwc, mm->asid, va) : 0;
+
 		pte = pgtable_walk(mm->pt, va, &refs);
+		if (mc->tlb.pwc.entries)
+			pwc_fill(&mc->tlb.pwc, mm->asid, va, refs - 1);
+		refs = refs > skip ? refs - skip : 1; /* the walk starts below the cached levels */
 		mc->m->page_walks++;
 		mc->m->page_walk_refs += refs;
 		mc->now += refs * mc->c_walk;
 		if (pte && (*pte & PTE_PRESENT) && (!write || (*pte & PTE_WRITE)) &&
 		    (!exec || !(*pte & PTE_NX))) {
+			if (mc->sw_young_dirty &&
+			    (!(*pte & PTE_ACCESSED) || (write && !(*pte & PTE_DIRTY)))) {
+				/* arm32 emulates young and dirty: the hardware PTE stays
+				 * invalid (or read-only) until a fault sets the bit */
+				mc->m->pgfault++;
+				mc->now += mc->c_minor;
+			}
 			*pte |= PTE_ACCESSED | (write ? PTE_DIRTY : 0);
 			tlb_fill(&mc->tlb, vpn, exec, *pte);
 			if (mc->pc.ops->page_accessed)
@@ -1119,6 +1133,8 @@ void mc_gauges(struct machine *mc)
 	m->tlb_l1i_miss = mc->tlb.l1i.misses;
 	m->tlb_l2_hit = mc->tlb.l2.hits;
 	m->tlb_l2_miss = mc->tlb.l2.misses;
+	m->pwc_hits = mc->tlb.pwc.hits;
+	m->pwc_misses = mc->tlb.pwc.misses;
 	m->sim_time_ns = mc->now;
 }
 
@@ -1177,6 +1193,14 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		snprintf(err, errlen, "swap.size must be below 16 TiB");
 		return -1;
 	}
+	if (pgtable_scheme_of(arch) >= 0) {
+		enum pt_scheme sc = (enum pt_scheme)pgtable_scheme_of(arch);
+
+		g.pwc_entries = (uint32_t)config_u64(cfg, "tlb.pwc");
+		g.pwc_levels = pgtable_levels(sc) - 1;
+		for (unsigned l = 0; l < g.pwc_levels && l < PWC_MAX_LEVELS; l++)
+			g.pwc_shift[l] = pgtable_level_shift(sc, l);
+	}
 	if (tlb_init(&mc->tlb, &g)) {
 		snprintf(err, errlen, "each TLB level's entries must be a multiple of its ways");
 		return -1;
@@ -1185,6 +1209,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	             (unsigned)config_u64(cfg, "vm.watermark_scale_factor"), ratio);
 	mc->scheme = (enum pt_scheme)pgtable_scheme_of(arch);
 	mc->flush_on_young = mc->scheme == PT_ARM64;
+	mc->sw_young_dirty = mc->scheme == PT_ARM32;
 	mc->user_zone = mc->kernel_zone = 0;
 	for (unsigned z = 0; z < mc->pm.nr_zones; z++) {
 		if (mc->pm.zones[z].type != ZONE_MOVABLE)

@@ -120,7 +120,9 @@
 	X(buddy_order10, G)                                                                        \
 	X(wmark_min, G)  /* sum of the zones' min watermarks (pages) */                            \
 	X(wmark_low, G)  /* ... low watermarks */                                                  \
-	X(wmark_high, G) /* ... high watermarks */
+	X(wmark_high, G) /* ... high watermarks */                                                 \
+	X(pwc_hits, C)   /* page walks that skipped levels (walk caches) */                        \
+	X(pwc_misses, C) /* page walks read from the top */
 
 /* All metrics of a run; plain fields bumped in place, read at sampling ticks. */
 struct metrics {

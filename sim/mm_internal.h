@@ -104,6 +104,7 @@ struct machine {
 	unsigned kernel_zone;   /* highest zone for kernel pages (page tables) */
 	bool implicit_vma;      /* vm.implicit_vma */
 	bool flush_on_young;    /* clearing an accessed bit flushes the TLB entry (arm64) */
+	bool sw_young_dirty;    /* arm32: young and dirty are software bits set by faults */
 	bool check;             /* debug.check_invariants */
 	uint64_t now, interval; /* time */
 	struct eventq evq;      /* timers: ticks, kswapd */

@@ -97,6 +97,11 @@ static unsigned shift_of(enum pt_scheme s, unsigned level)
 	return sh;
 }
 
+unsigned pgtable_level_shift(enum pt_scheme s, unsigned level)
+{
+	return shift_of(s, level);
+}
+
 unsigned pgtable_index(enum pt_scheme s, uint64_t va, unsigned level)
 {
 	return (unsigned)((va >> shift_of(s, level)) & ((1ULL << geom[s].bits[level]) - 1));

@@ -67,6 +67,8 @@ struct pgtable;
 int pgtable_scheme_of(const char *arch);
 /* pgtable_levels() - levels of @s (including the PTE level). */
 unsigned pgtable_levels(enum pt_scheme s);
+/* pgtable_level_shift() - address bits below level @level's index (0 = top). */
+unsigned pgtable_level_shift(enum pt_scheme s, unsigned level);
 /* pgtable_index() - the table index of @va at level @level (0 = top). */
 unsigned pgtable_index(enum pt_scheme s, uint64_t va, unsigned level);
 

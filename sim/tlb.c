@@ -64,6 +64,7 @@ int tlb_init(struct tlb *t, const struct tlb_geometry *g)
 		tlb_free(t);
 		return -1;
 	}
+	pwc_init(&t->pwc, g->pwc_entries, g->pwc_levels, g->pwc_shift);
 	return 0;
 }
 
@@ -79,6 +80,7 @@ void tlb_free(struct tlb *t)
 		lv[i]->pte = NULL;
 		lv[i]->stamp = NULL;
 	}
+	pwc_free(&t->pwc);
 }
 
 static inline uint64_t *level_lookup(struct tlb_level *l, uint64_t tag, uint64_t vpn)
@@ -165,6 +167,8 @@ static void flush(struct tlb *t, bool all, uint16_t asid, bool one, uint64_t vpn
 {
 	struct tlb_level *lv[3] = {&t->l1d, &t->l1i, &t->l2};
 
+	if (t->pwc.entries) /* INVLPG and CR3 loads drop the ASID's walk-cache entries */
+		pwc_flush(&t->pwc, all, asid);
 	for (int i = 0; i < 3; i++) {
 		if (one && lv[i]->entries) { /* a single page: only its set can hold it */
 			uint32_t base = (uint32_t)(vpn % lv[i]->sets) * lv[i]->ways;

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pwc.h"
+
 #define TLB_FLUSH_CEILING 33 /* x86 tlb_single_page_flush_ceiling: larger ranges flush the ASID */
 
 struct tlb_level {
@@ -26,12 +28,16 @@ struct tlb {
 	struct tlb_level l1d, l1i, l2; /* levels */
 	bool asid_tagged;              /* PCID/ASID: entries survive context switches */
 	uint16_t cur_asid;             /* address space now running */
+	struct pwc pwc;                /* page-walk caches (flushed with the TLB) */
 	uint64_t flushes;              /* flush operations (shootdowns) */
 };
 
 struct tlb_geometry {
 	uint32_t l1d_entries, l1d_ways, l1i_entries, l1i_ways, l2_entries, l2_ways; /* sizes */
 	bool asid;                                                                  /* tagging */
+	uint32_t pwc_entries;               /* page-walk cache entries per upper level (0 = none) */
+	unsigned pwc_levels;                /* upper levels of the page table */
+	unsigned pwc_shift[PWC_MAX_LEVELS]; /* their shifts, top first */
 };
 
 /* tlb_init() - Return: 0, or -1 if a level's entries are not a multiple of its ways. */

@@ -206,6 +206,53 @@ static void test_out_of_memory_error(void **state)
 	free(body);
 }
 
+/*
+ * arm32 has no hardware accessed/dirty bits: Linux keeps a clean page
+ * read-only to the hardware, so a load then a store to one page takes two
+ * faults there (demand zero, then the dirty-bit fault) and one on x86-64
+ * (the hardware sets D through the cached translation's walk).
+ */
+static void test_arm32_dirty_emulation(void **state)
+{
+	const char *arm[] = {"machine.arch", "arm32", "machine.memory", "64M", NULL};
+	const char *x86[] = {"machine.arch", "x86_64", "machine.memory", "64M", NULL};
+	const char *body = ",1,R,0x10000,4,,\n,1,W,0x10000,4,,\n,1,W,0x10008,4,,\n";
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(mt_run(body, "linux", arm, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pgfault, 2);
+	assert_int_equal(m.fault_anon, 1);
+	assert_int_equal(mt_run(body, "linux", x86, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pgfault, 1);
+}
+
+/*
+ * Page-walk caches (tlb.pwc = 4). Two stores to pages of one 2 MiB region.
+ * First store: the walk reads only the empty top entry (1 reference), the
+ * fault builds the tables, the retried walk reads 4 and caches the 3 upper
+ * entries. Second store: its walk starts at the PTE (PDE-cache hit): 1
+ * reference, the fault fills the PTE, the retry again 1. 1 + 4 + 1 + 1 = 7;
+ * without walk caches 1 + 4 + 4 + 4 = 13.
+ */
+static void test_page_walk_cache(void **state)
+{
+	const char *on[] = {"tlb.pwc", "4", NULL};
+	const char *body = ",1,W,0x10000,4,,\n,1,W,0x11000,4,,\n";
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(mt_run(body, "linux", on, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.page_walk_refs, 7);
+	assert_int_equal(m.pwc_hits, 2);
+	assert_int_equal(m.pwc_misses, 2);
+	assert_int_equal(mt_run(body, "linux", NULL, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.page_walk_refs, 13);
+	assert_int_equal(m.pwc_hits + m.pwc_misses, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +263,8 @@ int main(void)
 	        cmocka_unit_test(test_readahead_sequential),
 	        cmocka_unit_test(test_out_of_memory_kills),
 	        cmocka_unit_test(test_out_of_memory_error),
+	        cmocka_unit_test(test_arm32_dirty_emulation),
+	        cmocka_unit_test(test_page_walk_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

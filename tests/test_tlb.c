@@ -21,7 +21,12 @@ static bool access_page(struct tlb *t, uint64_t vpn)
 static struct tlb make(uint32_t l1, uint32_t l1w, uint32_t l2, uint32_t l2w, bool asid)
 {
 	struct tlb t;
-	struct tlb_geometry g = {l1, l1w, 0, 1, l2, l2w, asid};
+	struct tlb_geometry g = {.l1d_entries = l1,
+	                         .l1d_ways = l1w,
+	                         .l1i_ways = 1,
+	                         .l2_entries = l2,
+	                         .l2_ways = l2w,
+	                         .asid = asid};
 
 	assert_int_equal(tlb_init(&t, &g), 0);
 	return t;
@@ -50,7 +55,8 @@ static void test_set_conflicts(void **state)
 	access_page(&t, 1);
 	assert_true(access_page(&t, 0) && access_page(&t, 6));
 	tlb_free(&t);
-	struct tlb_geometry bad = {6, 4, 0, 1, 0, 1, true};
+	struct tlb_geometry bad = {
+	        .l1d_entries = 6, .l1d_ways = 4, .l1i_ways = 1, .l2_ways = 1, .asid = true};
 	assert_int_equal(tlb_init(&t, &bad), -1);
 }
 
@@ -147,12 +153,43 @@ static void test_uniform_hit_ratio(void **state)
 	tlb_free(&t);
 }
 
+/*
+ * Page-walk caches for x86-64 4-level (shifts 39, 30, 21: PML4E, PDPTE, PDE),
+ * 2 entries per level. After a full walk of 0x10000 is cached: 0x11000 shares
+ * the PDE (VA >> 21) -> skip 3 levels; 0x200000 shares only the PDPTE -> 2;
+ * 0x40000000 (1 GiB) only the PML4E -> 1; another ASID -> 0. A flush of ASID 1
+ * drops its entries. LRU: with 2 PDE entries, filling a third evicts the oldest.
+ */
+static void test_pwc(void **state)
+{
+	const unsigned shift[3] = {39, 30, 21};
+	struct pwc p;
+
+	(void)state;
+	pwc_init(&p, 2, 3, shift);
+	assert_int_equal(pwc_lookup(&p, 1, 0x10000), 0);
+	pwc_fill(&p, 1, 0x10000, 3);
+	assert_int_equal(pwc_lookup(&p, 1, 0x11000), 3);
+	assert_int_equal(pwc_lookup(&p, 1, 0x200000), 2);
+	assert_int_equal(pwc_lookup(&p, 1, 0x40000000), 1);
+	assert_int_equal(pwc_lookup(&p, 2, 0x11000), 0);
+	assert_int_equal(p.hits, 3);
+	assert_int_equal(p.misses, 2);
+	pwc_fill(&p, 1, 0x200000, 3); /* PDE entries: 0x0 and 0x200000's */
+	pwc_fill(&p, 1, 0x400000, 3); /* evicts the older, 0x0's (stamped by the 0x11000 hit) */
+	assert_int_equal(pwc_lookup(&p, 1, 0x10000), 2); /* PDPTE still cached */
+	assert_int_equal(pwc_lookup(&p, 1, 0x201000), 3);
+	pwc_flush(&p, false, 1);
+	assert_int_equal(pwc_lookup(&p, 1, 0x201000), 0);
+	pwc_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_set_conflicts),       cmocka_unit_test(test_asid_vs_flush),
-	        cmocka_unit_test(test_flush_range_ceiling), cmocka_unit_test(test_l1_l2),
-	        cmocka_unit_test(test_uniform_hit_ratio),
+	        cmocka_unit_test(test_pwc),           cmocka_unit_test(test_set_conflicts),
+	        cmocka_unit_test(test_asid_vs_flush), cmocka_unit_test(test_flush_range_ceiling),
+	        cmocka_unit_test(test_l1_l2),         cmocka_unit_test(test_uniform_hit_ratio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
