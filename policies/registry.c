@@ -16,6 +16,7 @@ extern const struct reclaim_policy_ops opt_policy;
 extern const struct reclaim_policy_ops twoq_policy;
 extern const struct reclaim_policy_ops arc_policy;
 extern const struct reclaim_policy_ops lirs_policy;
+extern const struct reclaim_policy_ops clockpro_policy;
 
 static const struct reclaim_policy_ops *const policies[] = {
 	&linux_policy,
@@ -26,6 +27,7 @@ static const struct reclaim_policy_ops *const policies[] = {
 	&twoq_policy,
 	&arc_policy,
 	&lirs_policy,
+	&clockpro_policy,
 	NULL, /* one line per policy; keep clang-format from joining them */
 };
 

@@ -22,10 +22,11 @@
 #define GHOST_EMPTY UINT64_MAX
 
 struct ghost_node {
-	uint64_t key;  /* page key */
-	uint32_t prev; /* towards the head */
-	uint32_t next; /* towards the tail */
-	int list;      /* list index, -1 when free */
+	uint64_t key;     /* page key */
+	uint32_t prev;    /* towards the head */
+	uint32_t next;    /* towards the tail */
+	int list;         /* list index, -1 when free */
+	uint32_t payload; /* the policy's word for the key (ghost_set_payload) */
 };
 
 struct ghost_set {
@@ -108,6 +109,7 @@ void ghost_add_head(struct ghost_set *g, int list, uint64_t key)
 	g->free_head = nd->next;
 	nd->key = key;
 	nd->list = list;
+	nd->payload = 0;
 	nd->prev = GHOST_NONE;
 	nd->next = g->head[list];
 	if (nd->next != GHOST_NONE)
@@ -172,4 +174,22 @@ bool ghost_drop_tail(struct ghost_set *g, int list)
 uint32_t ghost_len(const struct ghost_set *g, int list)
 {
 	return g->len[list];
+}
+
+void ghost_set_payload(struct ghost_set *g, uint64_t key, uint32_t v)
+{
+	uint64_t i = slot_of(g, key);
+
+	SIM_BUG_ON(g->slot_key[i] != key);
+	g->node[g->slot_node[i]].payload = v;
+}
+
+bool ghost_payload(const struct ghost_set *g, uint64_t key, uint32_t *v)
+{
+	uint64_t i = slot_of(g, key);
+
+	if (g->slot_key[i] != key)
+		return false;
+	*v = g->node[g->slot_node[i]].payload;
+	return true;
 }

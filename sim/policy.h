@@ -333,5 +333,9 @@ void ghost_del(struct ghost_set *g, uint64_t key);
 bool ghost_drop_tail(struct ghost_set *g, int list);
 /* ghost_len() - entries on @list. */
 uint32_t ghost_len(const struct ghost_set *g, int list);
+/* ghost_set_payload() / ghost_payload() - a 32-bit word stored with a present key
+ * (0 after ghost_add_head); ghost_payload() returns false if @key is absent. */
+void ghost_set_payload(struct ghost_set *g, uint64_t key, uint32_t v);
+bool ghost_payload(const struct ghost_set *g, uint64_t key, uint32_t *v);
 
 #endif /* MMSIM_POLICY_H */

@@ -363,6 +363,73 @@ static void test_registry(void **state)
 	assert_int_equal(policy_registry_check(bad, err, sizeof(err)), -1);
 }
 
+/*
+ * CLOCK-Pro, capacity m = 4, initial cold target m_c = max(1, 1 % of 4) = 1.
+ * Hands start on the first page; pages are inserted just behind HAND_hot.
+ * String A B C D E A B D F A:
+ *   A, B, C: warm-up (resident < m - m_c = 3): hot.      clock: A B C
+ *   D: 3 resident -> cold, in test.                        A B C D
+ *   E: full. HAND_cold skips hot A, B, C; D unreferenced -> evicted, stays as
+ *      a non-resident test page. E cold in test.           A B C D' E
+ *   A, B: hits (reference bits).
+ *   D: a fault on a non-resident test page: first HAND_cold (from A) evicts E
+ *      (unreferenced, in test -> non-resident); then m_c = 2 and D comes back
+ *      hot: 4 hot > m - m_c = 2, HAND_hot (at A) clears A's and B's bits,
+ *      demotes C (unreferenced) to cold; still 3 > 2: E' ends its test period
+ *      (m_c back to 1) and leaves, D (unreferenced) is demoted.  A B C D
+ *   F: HAND_cold (at A) skips A, B; C is cold, unreferenced and not in test:
+ *      evicted for good. F cold in test.                   A B D F
+ *   A: hit.
+ * Misses: A B C D E D F = 7; evictions D, E, C = 3; at the end hot A, B
+ * (reported as the active list) and cold D, F (inactive).
+ */
+static void test_clockpro_hand_trace(void **state)
+{
+	static const int str[] = {1, 2, 3, 4, 5, 1, 2, 4, 6, 1};
+	char path[64];
+	struct metrics m;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/mmsim-cp-%d.csv", (int)getpid());
+	write_trace(path, NULL, str, 10);
+	m = run_policy(path, "clockpro", 4, NULL, NULL);
+	assert_int_equal(m.misses, 7);
+	assert_int_equal(m.evictions, 3);
+	assert_int_equal(m.nr_active_anon, 2);
+	assert_int_equal(m.nr_inactive_anon, 2);
+	unlink(path);
+}
+
+/*
+ * Scan resistance. Capacity 4 (m_c = 1): H1 H2 then 30 rounds of five new
+ * scan pages followed by H1 H2. Warm-up makes H1, H2 and the first scan page
+ * hot; every later scan page enters the one cold slot and is evicted by the
+ * next (unreferenced), so HAND_hot never runs (3 hot <= m - m_c) and H1, H2
+ * always hit: misses = 2 + 150. Exact LRU with 4 frames loses H1 and H2 to
+ * every five-page scan: all 212 references miss.
+ */
+static void test_clockpro_scan_resistance(void **state)
+{
+	int str[2 + 30 * 7];
+	size_t n = 0;
+	char path[64];
+
+	(void)state;
+	str[n++] = 1;
+	str[n++] = 2;
+	for (int r = 0; r < 30; r++) {
+		for (int k = 0; k < 5; k++)
+			str[n++] = 100 + r * 5 + k;
+		str[n++] = 1;
+		str[n++] = 2;
+	}
+	snprintf(path, sizeof(path), "/tmp/mmsim-cps-%d.csv", (int)getpid());
+	write_trace(path, NULL, str, n);
+	assert_int_equal(run_policy(path, "clockpro", 4, NULL, NULL).misses, 152);
+	assert_int_equal(run_policy(path, "lru", 4, NULL, NULL).misses, 212);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +443,8 @@ int main(void)
 	        cmocka_unit_test(test_twoq),
 	        cmocka_unit_test(test_arc),
 	        cmocka_unit_test(test_lirs),
+	        cmocka_unit_test(test_clockpro_hand_trace),
+	        cmocka_unit_test(test_clockpro_scan_resistance),
 	        cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
