@@ -39,7 +39,12 @@ echo "== 5. Memory pressure (x86-64, 64 MiB, 256 MiB swap): the default linux po
 "$mmsim" run -q -m 64M -s swap.size=256M --interval 5ms traces/zipf-anon.mmt.zst -o pressure-run
 awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "  pgmajfault %s, pswpin %s, pswpout %s, kswapd wakeups %s, pgsteal_kswapd %s, allocstall %s, refaults %s (activated %s)\n", $(h["pgmajfault"]), $(h["pswpin"]), $(h["pswpout"]), $(h["kswapd_wakeups"]), $(h["pgsteal_kswapd"]), $(h["allocstall"]), $(h["workingset_refault_anon"]), $(h["workingset_activate_anon"])}' pressure-run/summary.csv
 
-echo "== 6. Figures (mmsim plot)"
+echo "== 6. KSM: 8 guests sharing a base image (ksmd, 1 GiB machine)"
+"$mmsim" gen ksm --pids 8 --pages 4000 --accesses 400000 --write-frac 0.3 --time-step 10us --seed 4 -o traces/ksm.mmt.zst
+"$mmsim" run -q -m 1G -s ksm.run=1 -s ksm.pages_to_scan=1000 --interval 20ms traces/ksm.mmt.zst -o ksm-run
+awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "  pages_shared %s, pages_sharing %s, full scans %s, anon pages %s of 32000 written\n", $(h["ksm_pages_shared"]), $(h["ksm_pages_sharing"]), $(h["ksm_full_scans"]), $(h["nr_anon_pages"])}' ksm-run/summary.csv
+
+echo "== 7. Figures (mmsim plot)"
 mkdir -p sweep-per-trace
 for t in zipf hotcold loop; do
 	# One figure per workload: results.csv rows of that trace only.
@@ -49,6 +54,7 @@ for t in zipf hotcold loop; do
 done
 "$mmsim" plot machine-run --kind timeline -o timeline.png
 "$mmsim" plot pressure-run --kind timeline --title "Free memory under pressure (linux, 64 MiB)" -o timeline-pressure.png
+"$mmsim" plot ksm-run --kind ksm --title "KSM: 8 guests, 4000 pages each" -o ksm.png
 "$mmsim" plot pressure-run --kind lru --title "LRU lists under pressure (linux, 64 MiB)" -o lru-pressure.png
 
 echo
@@ -59,6 +65,7 @@ echo "  $out/machine-run/         a full-machine run (summary.csv, timeline.csv,
 echo "  $out/timeline.png         its free pages over simulated time"
 echo "  $out/pressure-run/        64 MiB with swap under a 117 MiB zipf workload (kswapd, swap, refaults)"
 echo "  $out/timeline-pressure.png lru-pressure.png   free pages vs watermarks, LRU list sizes"
+echo "  $out/ksm-run/ ksm.png     KSM merging 8 guests over time"
 echo "  $out/mrc-lru-zipf.csv     the one-pass LRU curve (mmsim mrc)"
 awk -F, 'NR==1{for(i=1;i<=NF;i++) h[$i]=i; next}
 	 $2=="traces/zipf.mmt.zst" && $4==4000 {printf "  zipf @ 4000 pages: %-6s miss ratio %.3f\n", $3, $(h["misses"])/$(h["accesses"])}' sweep/results.csv

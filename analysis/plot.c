@@ -19,7 +19,8 @@
  *   timeline  a run's timeline.csv: nr_free_pages (or --y gauges) on top,
  *             per-interval misses/evictions/pgscan/pgsteal rates below
  *   lru       a run's timeline.csv: stacked active/inactive anon/file lists
- *   ksm       a run's timeline.csv: ksm_pages_shared and ksm_pages_sharing
+ *   ksm       a run's timeline.csv: ksm_pages_shared/sharing/unshared/volatile and the
+ *             memory saved (general_profit in pages) on top, scan and COW-break rates below
  */
 #include "plot.h"
 
@@ -458,6 +459,7 @@ static int plot_time(const struct plot_opts *o, const struct table *t, const cha
 	        "nr_inactive_anon,nr_active_anon,nr_inactive_file,nr_active_file";
 	static const char *const rate_cols =
 	        "misses,evictions,pgscan_kswapd,pgsteal_kswapd,pgscan_direct,pgsteal_direct";
+	static const char *const ksm_rate_cols = "ksm_pages_scanned,cow_ksm,ksm_swpin_copy";
 	char g[16][64], rt[16][64], gt[1024] = "", rtt[1024] = "";
 	int gc[16], rc[16], tcol = col(t, "time_ns");
 	size_t ng, nr = 0, n;
@@ -471,7 +473,8 @@ static int plot_time(const struct plot_opts *o, const struct table *t, const cha
 	}
 	ng = split_names(o->y                   ? o->y
 	                 : stacked              ? lru_cols
-	                 : !strcmp(kind, "ksm") ? "ksm_pages_shared,ksm_pages_sharing"
+	                 : !strcmp(kind, "ksm") ? "ksm_pages_shared,ksm_pages_sharing,ksm_pages_unshared,"
+	                                          "ksm_pages_volatile"
 	                                        : "nr_free_pages",
 	                 g, 16);
 	for (size_t i = 0; i < ng; i++) {
@@ -483,8 +486,16 @@ static int plot_time(const struct plot_opts *o, const struct table *t, const cha
 		size_t l = strlen(gt);
 		snprintf(gt + l, sizeof(gt) - l, "%s%s", l ? " " : "", g[i]);
 	}
-	if (!strcmp(kind, "timeline")) { /* rates of the counters that moved */
-		n = split_names(rate_cols, rt, 16);
+	/* ksm: memory saved, net of rmap items (general_profit), as a series in pages */
+	int profit = !o->y && !strcmp(kind, "ksm") ? col(t, "ksm_general_profit") : -1;
+
+	if (profit >= 0) {
+		size_t l = strlen(gt);
+
+		snprintf(gt + l, sizeof(gt) - l, " memory_saved");
+	}
+	if (!strcmp(kind, "timeline") || !strcmp(kind, "ksm")) { /* rates of counters that moved */
+		n = split_names(!strcmp(kind, "ksm") ? ksm_rate_cols : rate_cols, rt, 16);
 		for (size_t i = 0; i < n; i++) {
 			int c = col(t, rt[i]);
 
@@ -509,6 +520,8 @@ static int plot_time(const struct plot_opts *o, const struct table *t, const cha
 			sum += num(t, r, gc[i]);
 			fprintf(j.df, " %.9g", stacked ? sum : num(t, r, gc[i]));
 		}
+		if (profit >= 0)
+			fprintf(j.df, " %.9g", num(t, r, profit) / 4096.0);
 		/* Rates per ms of simulated time, so a short last interval is not a dip. */
 		double dt = (num(t, r, tcol) - (r ? num(t, r - 1, tcol) : 0)) / 1e6;
 
@@ -526,7 +539,7 @@ static int plot_time(const struct plot_opts *o, const struct table *t, const cha
 		fputc('\n', j.sf);
 		return job_finish(&j, o, "plot_stacked.gp", err, errlen);
 	}
-	fprintf(j.sf, "ngauges = %zu\nnrates = %zu\ngtitles = ", ng, nr);
+	fprintf(j.sf, "ngauges = %zu\nnrates = %zu\ngtitles = ", ng + (profit >= 0), nr);
 	gp_str(j.sf, gt);
 	fprintf(j.sf, "\nrtitles = ");
 	gp_str(j.sf, rtt);

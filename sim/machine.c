@@ -174,6 +174,8 @@ void mc_page_out(struct machine *mc, uint32_t pfn)
 
 	mc->pc.ops->page_removed(&mc->pc.ctx, pfn);
 	policy_core_forget(&mc->pc, pfn);
+	if ((f->flags & FRAME_KSM) && mc->ksm)
+		ksm_page_freed(mc->ksm, pfn);
 	if (f->flags & FRAME_SWAPCACHE) { /* delete_from_swap_cache */
 		struct swap_slot *s = &mc->swap.slot[f->next];
 
@@ -288,7 +290,6 @@ static void zap_pte(void *arg, uint64_t va, uint64_t *pte)
 	struct frame *f;
 	uint32_t pfn;
 
-	(void)va;
 	if (*pte & PTE_SWAP) {
 		zap_swap_entry(mc, *pte);
 		return;
@@ -297,6 +298,10 @@ static void zap_pte(void *arg, uint64_t va, uint64_t *pte)
 		return;
 	pfn = pte_pfn(*pte);
 	f = &mc->pm.frames[pfn];
+	if ((f->flags & FRAME_KSM) && mc->ksm) { /* KSM hook: the stable node loses a mapper */
+		ksm_unmap(mc->ksm, z->mm, va, pfn);
+		return;
+	}
 	if (*pte & PTE_DIRTY && !(f->flags & FRAME_DIRTY)) {
 		f->flags |= FRAME_DIRTY;
 		mc->m->nr_dirty++;
@@ -336,6 +341,8 @@ void mc_mm_exit(struct machine *mc, struct mm *mm)
 	mc->procs[mc->pid_map.vals[s]] = NULL; /* rmap no longer sees it */
 	vma_unmap(&mm->vmas, 0, UINT64_MAX, zap_piece, &z);
 	pgtable_unmap_range(mm->pt, 0, UINT64_MAX >> 1, zap_pte, &z); /* stray PTEs */
+	if (mc->ksm)
+		ksm_mm_exit(mc->ksm, mm);
 	mc->m->nr_page_table_pages -= pgtable_nr_pages(mm->pt);
 	pgtable_destroy(mm->pt);
 	tlb_flush_asid(&mc->tlb, mm->asid);
@@ -407,8 +414,12 @@ static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pt
 	if (pfn == FRAME_NONE)
 		return -1;
 	SIM_BUG_ON(!(*pte & PTE_PRESENT) || pte_pfn(*pte) != old);
-	f->count--;
-	if (f->count == 0) {
+	if (mc->ksm)
+		ksm_page_copy(mc->ksm, pfn, old);
+	if ((f->flags & FRAME_KSM) && mc->ksm) { /* KSM hook: breaking COW of a KSM page */
+		ksm_unmap(mc->ksm, mm, va, old);
+		mc->m->cow_ksm++;
+	} else if (--f->count == 0) {
 		if (f->flags & FRAME_SWAPBACKED) {
 			if (!(f->flags & FRAME_SWAPCACHE) || !mc->swap.slot[f->next].count)
 				mc_page_out(mc, old);
@@ -452,6 +463,8 @@ static uint32_t swap_read(struct machine *mc, uint64_t off, uint32_t memcg, bool
 	}
 	page_in(mc, pfn, s->key, readahead ? PG_ADD_READAHEAD : PG_ADD_FAULT, false, memcg,
 	        s->family, shadow);
+	if (mc->ksm)
+		ksm_page_set_content(mc->ksm, pfn, s->content);
 	return pfn;
 }
 
@@ -460,8 +473,8 @@ static uint32_t swap_read(struct machine *mc, uint64_t off, uint32_t memcg, bool
  * cache (minor) or read it with its readahead window (major), map it.
  * Return: 0, or -1 (no memory, or the process was killed).
  */
-static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t *pte, bool write,
-                   uint64_t bits)
+static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va, uint64_t *pte,
+                   bool write, uint64_t bits)
 {
 	uint64_t off = pte_swap_offset(*pte);
 	struct swap_slot *s = &mc->swap.slot[off];
@@ -502,6 +515,37 @@ static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t *p
 		s = &mc->swap.slot[off];
 	}
 	f = &mc->pm.frames[pfn];
+	if (f->prev != mm->family || key_index(f->key) != ((va) >> 12) || (f->key >> 62) == 1) {
+		/*
+		 * The page belongs to another mapping: it was a KSM page (shared by
+		 * unrelated processes) when it went out. ksm_might_need_to_copy:
+		 * the first process to fault it adopts it, the others get copies.
+		 */
+		if (!f->count && (f->key >> 62) == 1) {
+			f->key = anon_key(mm->pid, va >> 12);
+			f->prev = mm->family;
+		} else {
+			uint32_t copy;
+
+			f->flags |= FRAME_PINNED;
+			copy = alloc_data_page(mc, mm->memcg);
+			f->flags &= ~FRAME_PINNED;
+			if (copy == FRAME_NONE)
+				return -1;
+			page_in(mc, copy, anon_key(mm->pid, va >> 12), PG_ADD_FAULT, false,
+			        mm->memcg, mm->family, 0);
+			if (mc->ksm)
+				ksm_page_copy(mc->ksm, copy, pfn);
+			mc->m->ksm_swpin_copy++;
+			s->count--;
+			if (!s->count && !f->count) /* nobody else will come for it */
+				mc_page_out(mc, pfn);
+			mc->pm.frames[copy].count = 1;
+			*pte = pte_make(copy, bits | ((v->flags & VM_WRITE) ? PTE_WRITE : 0) |
+			                              (write ? PTE_DIRTY : 0));
+			return 0;
+		}
+	}
 	s->count--;
 	f->count++;
 	/* exclusive (no other user of the slot or the page): map it writable */
@@ -552,7 +596,7 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 	v = vma_find(&mm->vmas, va); /* the VMA array does not move, but be exact */
 	bits = PTE_USER | PTE_ACCESSED | (exec || (v->flags & VM_EXEC) ? 0 : PTE_NX);
 	if (*pte & PTE_SWAP) {
-		if (swap_in(mc, mm, v, pte, write, bits))
+		if (swap_in(mc, mm, v, va, pte, write, bits))
 			return -1;
 		if (!write || (*pte & PTE_WRITE))
 			return 1;
@@ -565,7 +609,7 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 	if (*pte & PTE_PRESENT) { /* write to a read-only PTE in a writable VMA */
 		struct frame *f = &mc->pm.frames[pte_pfn(*pte)];
 
-		if (f->count > 1 || !(f->flags & FRAME_SWAPBACKED)) {
+		if (f->count > 1 || !(f->flags & FRAME_SWAPBACKED) || (f->flags & FRAME_KSM)) {
 			if (!vma_is_anon(v) && (v->flags & VM_SHARED)) {
 				*pte |= PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
 			} else if (cow_copy(mc, mm, va, pte, bits)) {
@@ -588,6 +632,8 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 		                ((v->flags & VM_LOCKED) ? PG_ADD_UNEVICTABLE : 0),
 		        false, mm->memcg, mm->family, 0);
 		mc->pm.frames[pfn].count = 1;
+		if (mc->ksm)
+			ksm_page_new(mc->ksm, pfn);
 		*pte = pte_make(pfn, bits | ((v->flags & VM_WRITE) ? PTE_WRITE : 0) |
 		                             (write ? PTE_DIRTY : 0));
 		mc->m->fault_anon++;
@@ -899,6 +945,20 @@ static void protect_pte(void *arg, uint64_t va, uint64_t *pte)
 		*pte &= ~PTE_WRITE; /* adding write is lazy: the next store faults and upgrades */
 }
 
+/* A store left @content in the anonymous page @mm maps at @va (KSM fingerprints). */
+static void store_content(struct machine *mc, struct mm *mm, uint64_t va, uint64_t content)
+{
+	uint64_t *pte = pgtable_walk(mm->pt, va, NULL);
+
+	if (pte && (*pte & PTE_PRESENT) && (mc->pm.frames[pte_pfn(*pte)].flags & FRAME_SWAPBACKED))
+		ksm_page_write(mc->ksm, pte_pfn(*pte), content);
+}
+
+int mc_ksm_unshare(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte)
+{
+	return cow_copy(mc, mm, va, pte, *pte & (PTE_USER | PTE_ACCESSED | PTE_NX));
+}
+
 /* fadvise(DONTNEED): drop the clean, unmapped page-cache pages of the range (no shadows). */
 static void fadvise_dontneed(struct machine *mc, uint32_t file, uint64_t off, uint64_t len)
 {
@@ -997,10 +1057,14 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 
 		if (end < r->addr)
 			end = UINT64_MAX;
-		for (uint64_t p = r->addr >> 12; p <= end >> 12; p++)
+		for (uint64_t p = r->addr >> 12; p <= end >> 12; p++) {
 			if (access_page(mc, mm, p << 12 | (p == r->addr >> 12 ? r->addr & 4095 : 0),
 			                r->op) < 0)
 				return -1;
+			if (mc->ksm && r->op == TRACE_OP_W) /* KSM hook: the store's content */
+				store_content(mc, mm, p << 12,
+				              (r->flags & TREC_ARG) ? r->arg : KSM_NO_CONTENT);
+		}
 		return 0;
 	}
 	mc->now += mc->c_syscall;
@@ -1059,10 +1123,14 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 		if (r->arg == TRACE_MADV_DONTNEED || r->arg == TRACE_MADV_FREE ||
 		    r->arg == TRACE_MADV_REMOVE)
 			zap_range(mc, mm, start, end);
-		else if (r->arg == TRACE_MADV_MERGEABLE || r->arg == TRACE_MADV_UNMERGEABLE)
+		else if (r->arg == TRACE_MADV_MERGEABLE || r->arg == TRACE_MADV_UNMERGEABLE) {
 			vma_modify(&mm->vmas, start, end,
 			           r->arg == TRACE_MADV_MERGEABLE ? VM_MERGEABLE : 0,
 			           r->arg == TRACE_MADV_MERGEABLE ? 0 : VM_MERGEABLE, NULL, NULL);
+			if (mc->ksm) /* KSM hook: register the mm / unmerge the range */
+				ksm_madvise(mc->ksm, mm, start, end,
+				            r->arg == TRACE_MADV_MERGEABLE);
+		}
 		return 0;
 	case TRACE_OP_MLOCK:
 	case TRACE_OP_MUNLOCK:
@@ -1127,6 +1195,8 @@ void mc_gauges(struct machine *mc)
 			*buddy[o] += buddy_nr_free_blocks(&mc->pm, z, o);
 	}
 	m->nr_swap_used = mc->swap.nr_used;
+	if (mc->ksm)
+		ksm_gauges(mc->ksm);
 	m->tlb_l1d_hit = mc->tlb.l1d.hits;
 	m->tlb_l1d_miss = mc->tlb.l1d.misses;
 	m->tlb_l1i_hit = mc->tlb.l1i.hits;
@@ -1156,6 +1226,8 @@ static void run_events(struct machine *mc)
 				output_timeline_row(mc->o->out, ev.time, mc->m);
 			mc->m->sim_time_ns = saved;
 			eventq_push(&mc->evq, ev.time + mc->interval, EV_TICK, 0);
+		} else if (ev.type == EV_KSMD) {
+			eventq_push(&mc->evq, ksm_scan(mc->ksm, ev.time), EV_KSMD, 0);
 		} else {
 			kswapd_event(mc, &ev);
 		}
@@ -1240,10 +1312,13 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		swap_free_dev(&mc->swap);
 		return -1;
 	}
+	mc->ksm = ksm_create(mc);
 	mc->kswapd.nap_seq = UINT64_MAX;
 	mc->ref_pfn = FRAME_NONE;
 	eventq_init(&mc->evq);
 	eventq_push(&mc->evq, mc->interval, EV_TICK, 0);
+	if (mc->ksm)
+		eventq_push(&mc->evq, ksm_first_wakeup(mc->ksm), EV_KSMD, 0);
 	u64map_init(&mc->pid_map, 64);
 	u64map_init(&mc->pagecache, 1024);
 	u64map_init(&mc->kallocs, 64);
@@ -1355,6 +1430,7 @@ out_pm:
 	u64map_free(&mc->file_map);
 	free(mc->files);
 	swap_free_dev(&mc->swap);
+	ksm_destroy(mc->ksm);
 	tlb_free(&mc->tlb);
 	physmem_free(&mc->pm);
 	free(mc);

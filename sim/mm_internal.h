@@ -9,6 +9,7 @@
 #define MMSIM_MM_INTERNAL_H
 
 #include "eventq.h"
+#include "ksm.h"
 #include "machine.h"
 #include "pgtable.h"
 #include "policy_core.h"
@@ -63,6 +64,7 @@ enum mc_event {
 	EV_TICK,       /* timeline sample */
 	EV_KSWAPD,     /* kswapd does one balance step */
 	EV_KSWAPD_NAP, /* kswapd's 100 ms nap ends */
+	EV_KSMD,       /* ksmd wakes up */
 };
 
 struct kswapd {
@@ -110,6 +112,8 @@ struct machine {
 	struct eventq evq;      /* timers: ticks, kswapd */
 	uint64_t c_access, c_l2hit, c_walk, c_minor, c_major, c_cow, c_syscall, c_scan; /* costs */
 	uint64_t c_swap_read, c_swap_write;
+	struct ksm *ksm;       /* KSM, NULL when ksm.run = 0 */
+	uint64_t wcontent;     /* content a store leaves (the W record's fingerprint) */
 	struct swap_dev swap;  /* the swap device */
 	unsigned page_cluster; /* vm.page_cluster */
 	struct workingset ws;  /* nonresident ages */
@@ -153,6 +157,8 @@ void mc_free_pages(struct machine *mc, uint32_t pfn, unsigned order);
 void mc_page_out(struct machine *mc, uint32_t pfn);
 void mc_mm_exit(struct machine *mc, struct mm *mm);
 void mc_gauges(struct machine *mc);
+/* mc_ksm_unshare() - give @mm a private copy of the KSM page *@pte maps at @va. */
+int mc_ksm_unshare(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte);
 
 /* reclaim.c */
 

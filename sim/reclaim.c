@@ -62,6 +62,18 @@
 /* rmap                                                                     */
 /* ====================================================================== */
 
+struct ksm_walk {
+	rmap_fn fn;
+	void *arg;
+};
+
+static bool ksm_one(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte, void *arg)
+{
+	struct ksm_walk *w = arg;
+
+	return w->fn(mc, mm, NULL, va, pte, w->arg);
+}
+
 void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
 {
 	struct frame *f = &mc->pm.frames[pfn];
@@ -69,6 +81,12 @@ void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
 
 	if (!left)
 		return;
+	if ((f->flags & FRAME_KSM) && mc->ksm) { /* a KSM page: its stable node's rmap items */
+		struct ksm_walk w = {fn, arg};
+
+		ksm_rmap_walk(mc->ksm, pfn, ksm_one, &w);
+		return;
+	}
 	if (f->flags & FRAME_SWAPBACKED) {
 		uint64_t va = key_index(f->key) << 12;
 
@@ -253,6 +271,7 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 		mc->swap.slot[off].cache = pfn + 1;
 		mc->swap.slot[off].key = f->key;
 		mc->swap.slot[off].family = f->prev;
+		mc->swap.slot[off].content = mc->ksm ? ksm_page_content(mc->ksm, pfn) : 0;
 		f->next = (uint32_t)off;
 		f->flags |= FRAME_SWAPCACHE;
 		m->nr_swapcached++;
@@ -261,6 +280,10 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 	if (anon) {
 		u.slot = f->next;
 		u.swp = pte_swap(0, u.slot);
+		mc->swap.slot[u.slot].key = f->key; /* the page may have become KSM since */
+		mc->swap.slot[u.slot].family = f->prev;
+		if (mc->ksm)
+			mc->swap.slot[u.slot].content = ksm_page_content(mc->ksm, pfn);
 	}
 	rmap_walk(mc, pfn, unmap_one, &u);
 	if (f->count) /* a mapping rmap could not see: keep the books straight */

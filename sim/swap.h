@@ -11,12 +11,13 @@
 
 /* Per slot. Reserved with MAP_NORESERVE: an untouched slot costs nothing. */
 struct swap_slot {
-	uint64_t shadow; /* workingset shadow left by reclaim, 0 = none */
-	uint64_t key;    /* identity of the page stored here (policy page key) */
-	uint32_t cache;  /* frame of the swap-cache page + 1, 0 = not cached */
-	uint32_t family; /* anon_vma root of the page (rmap) */
-	uint32_t count;  /* swap PTEs referencing the slot (swap_map count) */
-	uint32_t flags;  /* SWP_* */
+	uint64_t shadow;  /* workingset shadow left by reclaim, 0 = none */
+	uint64_t key;     /* identity of the page stored here (policy page key) */
+	uint64_t content; /* its KSM content fingerprint */
+	uint32_t cache;   /* frame of the swap-cache page + 1, 0 = not cached */
+	uint32_t family;  /* anon_vma root of the page (rmap) */
+	uint32_t count;   /* swap PTEs referencing the slot (swap_map count) */
+	uint32_t flags;   /* SWP_* */
 };
 
 #define SWP_USED      0x1u /* allocated (count may be 0 while only the cache holds it) */
