@@ -471,11 +471,12 @@ static int plot_time(const struct plot_opts *o, const struct table *t, const cha
 		         o->input);
 		return -1;
 	}
-	ng = split_names(o->y                   ? o->y
-	                 : stacked              ? lru_cols
-	                 : !strcmp(kind, "ksm") ? "ksm_pages_shared,ksm_pages_sharing,ksm_pages_unshared,"
-	                                          "ksm_pages_volatile"
-	                                        : "nr_free_pages",
+	ng = split_names(o->y      ? o->y
+	                 : stacked ? lru_cols
+	                 : !strcmp(kind, "ksm")
+	                         ? "ksm_pages_shared,ksm_pages_sharing,ksm_pages_unshared,"
+	                           "ksm_pages_volatile"
+	                         : "nr_free_pages",
 	                 g, 16);
 	for (size_t i = 0; i < ng; i++) {
 		gc[i] = col(t, g[i]);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 extern const struct reclaim_policy_ops linux_policy;
+extern const struct reclaim_policy_ops mglru_policy;
 extern const struct reclaim_policy_ops lru_policy;
 extern const struct reclaim_policy_ops fifo_policy;
 extern const struct reclaim_policy_ops clock_policy;
@@ -20,6 +21,7 @@ extern const struct reclaim_policy_ops clockpro_policy;
 
 static const struct reclaim_policy_ops *const policies[] = {
 	&linux_policy,
+	&mglru_policy,
 	&lru_policy,
 	&fifo_policy,
 	&clock_policy,

@@ -78,6 +78,7 @@ struct cachesim {
 	uint64_t touch;          /* position of the current touch */
 	uint64_t now;            /* simulated ns */
 	uint64_t incoming;       /* key of the page a miss is bringing in */
+	struct u64map shadows;   /* key -> policy shadow (shadow_of) of evicted pages */
 	uint64_t cost_access;    /* cost.access */
 	uint64_t cost_miss;      /* cost.major_fault */
 	uint64_t interval;       /* metrics.interval */
@@ -227,6 +228,8 @@ static enum reclaim_result cs_reclaim_page(void *mech, struct reclaim_control *r
 		cs->m->nr_file_pages--;
 	else
 		cs->m->nr_anon_pages--;
+	if (cs->pc.ops->shadow_of) /* the policy's own refault history */
+		u64map_put(&cs->shadows, cs->fkey[pfn], cs->pc.ops->shadow_of(&cs->pc.ctx, pfn));
 	ht_delete(cs, cs->fkey[pfn]);
 	cs->pc.ops->page_removed(&cs->pc.ctx, pfn);
 	policy_core_forget(&cs->pc, pfn);
@@ -421,8 +424,21 @@ static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
 	else
 		cs->m->nr_anon_pages++;
 	policy_core_clear_priv(&cs->pc, pfn);
-	ops->page_added(&cs->pc.ctx, pfn,
-	                (file ? PG_ADD_FILE : PG_ADD_FAULT) | (write ? PG_ADD_DIRTY : 0));
+	unsigned add = (file ? PG_ADD_FILE : PG_ADD_FAULT) | (write ? PG_ADD_DIRTY : 0);
+
+	if (ops->refault) {
+		uint64_t s = u64map_slot(&cs->shadows, key);
+
+		if (cs->shadows.keys[s] == key && cs->shadows.vals[s] != UINT64_MAX) {
+			add |= PG_ADD_REFAULT | ops->refault(&cs->pc.ctx, pfn, cs->shadows.vals[s]);
+			cs->shadows.vals[s] = UINT64_MAX; /* used up */
+			if (file)
+				cs->m->workingset_refault_file++;
+			else
+				cs->m->workingset_refault_anon++;
+		}
+	}
+	ops->page_added(&cs->pc.ctx, pfn, add);
 }
 
 static int replay(struct cachesim *cs, struct trace_rec *buf)
@@ -544,6 +560,7 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	memset(cs->hkeys, 0xff, table * sizeof(uint64_t));
 	cs->hmask = table - 1;
 	u64map_init(&cs->owners, 64);
+	u64map_init(&cs->shadows, 64);
 	cs->last_owner = UINT64_MAX;
 	cs->cost_access = config_time_ns(o->cfg, "cost.access");
 	cs->cost_miss = config_time_ns(o->cfg, "cost.major_fault");
@@ -568,6 +585,7 @@ out:
 	free(buf);
 	free(cs->next_use);
 	u64map_free(&cs->owners);
+	u64map_free(&cs->shadows);
 	free(cs->hkeys);
 	free(cs->hvals);
 	free(cs->fkey);

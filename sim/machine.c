@@ -109,12 +109,26 @@ static unsigned refault(struct machine *mc, uint32_t pfn, uint64_t shadow, bool 
 	struct workingset_sizes sz;
 	unsigned flags = PG_ADD_REFAULT;
 
-	if (mc->pc.ops->refault) /* the policy keeps its own history */
-		return flags | mc->pc.ops->refault(ctx, pfn, shadow & ~SHADOW_TAG);
 	if (file)
 		m->workingset_refault_file++;
 	else
 		m->workingset_refault_anon++;
+	if (mc->pc.ops->refault) { /* the policy keeps its own history */
+		flags |= mc->pc.ops->refault(ctx, pfn, shadow & ~SHADOW_TAG);
+		if (flags & PG_ADD_ACTIVATE) {
+			if (file)
+				m->workingset_activate_file++;
+			else
+				m->workingset_activate_anon++;
+		}
+		if (flags & PG_ADD_WORKINGSET) {
+			if (file)
+				m->workingset_restore_file++;
+			else
+				m->workingset_restore_anon++;
+		}
+		return flags;
+	}
 	if (mc->pc.ops->shadow_of)
 		return flags;
 	sz = (struct workingset_sizes){

@@ -430,6 +430,39 @@ static void test_clockpro_scan_resistance(void **state)
 	unlink(path);
 }
 
+/*
+ * MGLRU in cache mode, 4 frames, anonymous pages, A B C D E B F B D E F.
+ * Generations start at max_seq 3, min_seq 2; a faulted page goes to
+ * max_seq - 1. A-D fill generation 2 (tail A). E: priority 12 scans
+ * 4 >> 12 = 0 and must not age; 11 ages (2 generations: nothing evictable;
+ * no page was hit, so nothing is promoted) and ends the pass; 10 ages again
+ * (3 generations); 9..3 scan 0; 2 scans 1: A, not referenced -> evicted. E
+ * goes to max_seq - 1 = 4. B is hit (its accessed bit). F: at priority 2 the
+ * oldest page is B: referenced -> PG_referenced, kept; at 1 the budget is 2:
+ * C (unreferenced) is evicted. Then B D E F hit: 6 misses, 2 evictions.
+ * Where the kept page goes decides the outcome: version 618 puts a rejected
+ * page in max_seq - 1, version 61 back at the tail of the oldest generation,
+ * where the next priority finds it again (its bit now clear) and evicts it
+ * instead of C: then the later B misses too -> 7 misses.
+ */
+static void test_mglru_generations(void **state)
+{
+	static const int str[] = {1, 2, 3, 4, 5, 2, 6, 2, 4, 5, 6};
+	char path[64];
+	struct metrics m;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/mmsim-mg-%d.csv", (int)getpid());
+	write_trace(path, NULL, str, 11);
+	m = run_policy(path, "mglru", 4, NULL, NULL);
+	assert_int_equal(m.misses, 6);
+	assert_int_equal(m.evictions, 2);
+	m = run_policy(path, "mglru", 4, "policy.mglru.version", "61");
+	assert_int_equal(m.misses, 7);
+	assert_int_equal(m.evictions, 3);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +478,7 @@ int main(void)
 	        cmocka_unit_test(test_lirs),
 	        cmocka_unit_test(test_clockpro_hand_trace),
 	        cmocka_unit_test(test_clockpro_scan_resistance),
+	        cmocka_unit_test(test_mglru_generations),
 	        cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
