@@ -10,6 +10,7 @@
  *
  *   bench_cache [--accesses N] [--pages N] [--capacity N] [POLICY...]
  */
+#include "bench_util.h"
 #include "cachesim.h"
 #include "gen.h"
 #include "policy_core.h"
@@ -20,26 +21,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int sink(void *arg, const struct trace_rec *r, size_t n)
-{
-	return trace_write(arg, r, n) ? 1 : 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {

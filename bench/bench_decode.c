@@ -11,6 +11,7 @@
  *
  *   bench_decode [--records N]
  */
+#include "bench_util.h"
 #include "gen.h"
 #include "trace.h"
 #include "util.h"
@@ -22,19 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int sink(void *arg, const struct trace_rec *r, size_t n)
-{
-	return trace_write(arg, r, n) ? 1 : 0;
-}
 
 static double time_decode(const char *path, uint64_t *nr)
 {
@@ -120,7 +108,8 @@ int main(int argc, char **argv)
 	}
 	printf("native decode: %llu records (zipf, 4 pids), %.2f bytes/record\n",
 	       (unsigned long long)nr, (double)st.st_size / (double)nr);
-	printf("  trace_read     %8.1f M records/s  (%.3f s)\n", (double)nr / best_dec / 1e6, best_dec);
+	printf("  trace_read     %8.1f M records/s  (%.3f s)\n", (double)nr / best_dec / 1e6,
+	       best_dec);
 	printf("  zstd only      %8.1f M records/s  (%.3f s)  [floor: decompression alone]\n",
 	       (double)nr / best_z / 1e6, best_z);
 	unlink(path);

@@ -11,6 +11,7 @@
  *
  *   bench_reclaim [--accesses N] [--pages N]
  */
+#include "bench_util.h"
 #include "gen.h"
 #include "machine.h"
 #include "policy_core.h"
@@ -21,26 +22,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int sink(void *arg, const struct trace_rec *r, size_t n)
-{
-	return trace_write(arg, r, n) ? 1 : 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* One configuration, 3 runs. Return: median accesses/s, or -1. */
 static double run(const char *path, const char *memory, const char *swap, struct metrics *m)
