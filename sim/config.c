@@ -101,6 +101,8 @@ static const struct cfg_key schema[] = {
         {"ksm.merge_across_nodes", CFG_BOOL, "1", 0, 0, NULL,
          "merge pages of different NUMA nodes"},
         {"ksm.smart_scan", CFG_BOOL, "1", 0, 0, NULL, "skip pages that repeatedly fail to merge"},
+        {"memcg.groups", CFG_STRING, "", 0, 0, NULL,
+         "more cgroups: NAME:LIMIT:PID[,PID...] entries, space separated (children inherit)"},
         {"memcg.limit", CFG_SIZE, "0", 0, 0, NULL,
          "memory cgroup limit for the whole trace (0 = none)"},
 };

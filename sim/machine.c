@@ -214,6 +214,55 @@ void mc_page_out(struct machine *mc, uint32_t pfn)
 /* Processes                                                                */
 /* ====================================================================== */
 
+/* The cgroup a new process starts in: its memcg.groups entry, else memcg.limit's, else root. */
+static uint8_t default_memcg(struct machine *mc, uint32_t pid)
+{
+	uint64_t s = u64map_slot(&mc->pid_memcg, pid);
+
+	if (mc->pid_memcg.keys[s] == pid)
+		return (uint8_t)mc->pid_memcg.vals[s];
+	return mc->memcg[1].limit ? 1 : 0;
+}
+
+/* memcg.groups: "NAME:LIMIT:PID[,PID...]" entries. Return: 0, or -1 with a message. */
+static int parse_groups(struct machine *mc, const char *spec, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL, *tok;
+	uint32_t id = 2;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save), id++) {
+		char *lim = strchr(tok, ':'), *pids = lim ? strchr(lim + 1, ':') : NULL, *p;
+		uint64_t bytes, pid;
+
+		if (!lim || !pids || lim == tok) {
+			snprintf(err, errlen, "memcg.groups: '%s' is not NAME:LIMIT:PID[,PID...]",
+			         tok);
+			return -1;
+		}
+		*pids++ = 0;
+		if (id >= MMSIM_MAX_MEMCG) {
+			snprintf(err, errlen, "memcg.groups: at most %d groups",
+			         MMSIM_MAX_MEMCG - 2);
+			return -1;
+		}
+		if (parse_size(lim + 1, &bytes) || bytes < PAGE) {
+			snprintf(err, errlen, "memcg.groups: bad limit '%s' (at least one page)",
+			         lim + 1);
+			return -1;
+		}
+		mc->memcg[id].limit = bytes / PAGE;
+		for (p = strtok(pids, ","); p; p = strtok(NULL, ",")) {
+			if (parse_u64(p, &pid) || pid > UINT32_MAX) {
+				snprintf(err, errlen, "memcg.groups: bad pid '%s'", p);
+				return -1;
+			}
+			u64map_put(&mc->pid_memcg, pid, id);
+		}
+	}
+	return 0;
+}
+
 static struct mm *mm_new(struct machine *mc, uint32_t pid)
 {
 	struct mm *mm = xcalloc(1, sizeof(*mm));
@@ -221,7 +270,7 @@ static struct mm *mm_new(struct machine *mc, uint32_t pid)
 
 	mm->pid = mm->family = pid;
 	mm->asid = ++mc->next_asid;
-	mm->memcg = mc->memcg[1].limit ? 1 : 0;
+	mm->memcg = default_memcg(mc, pid);
 	vma_set_init(&mm->vmas);
 	mm->pt = pgtable_create(mc->scheme, &ops);
 	if (!mm->pt) {
@@ -813,7 +862,7 @@ static int file_io(struct machine *mc, struct mm *mm, const struct trace_rec *r)
 {
 	uint64_t len = r->len ? r->len : PAGE, first = r->addr >> 12;
 	uint64_t last = (r->addr + len - 1) >> 12;
-	uint32_t memcg = mm ? mm->memcg : (mc->memcg[1].limit ? 1 : 0);
+	uint32_t memcg = mm ? mm->memcg : default_memcg(mc, r->pid);
 	struct file_state *fs = file_state(mc, r->file);
 	uint64_t prev_end = fs->prev_pos;
 	uint32_t max = fs->ra.sequential ? 2 * mc->ra_max : mc->ra_max;
@@ -1326,6 +1375,13 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		swap_free_dev(&mc->swap);
 		return -1;
 	}
+	u64map_init(&mc->pid_memcg, 16);
+	if (parse_groups(mc, config_get(cfg, "memcg.groups"), err, errlen)) {
+		u64map_free(&mc->pid_memcg);
+		physmem_free(&mc->pm);
+		swap_free_dev(&mc->swap);
+		return -1;
+	}
 	mc->ksm = ksm_create(mc);
 	mc->kswapd.nap_seq = UINT64_MAX;
 	mc->ref_pfn = FRAME_NONE;
@@ -1441,6 +1497,7 @@ out_pm:
 	u64map_free(&mc->pagecache);
 	u64map_free(&mc->kallocs);
 	u64map_free(&mc->killed);
+	u64map_free(&mc->pid_memcg);
 	u64map_free(&mc->file_map);
 	free(mc->files);
 	swap_free_dev(&mc->swap);

@@ -118,13 +118,14 @@ struct machine {
 	unsigned page_cluster; /* vm.page_cluster */
 	struct workingset ws;  /* nonresident ages */
 	struct kswapd kswapd;  /* the node's kswapd */
-	struct memcg memcg[2]; /* root (0) and the trace's cgroup (1) */
-	unsigned swappiness;   /* vm.swappiness */
-	bool in_reclaim;       /* reclaim is running: no nested reclaim */
-	bool noretry;          /* this allocation gives up after one reclaim round */
-	uint32_t ref_pfn;      /* frame of the last page_referenced() walk (FRAME_NONE) */
-	uint32_t ref_vmflags;  /* VM_* of the VMAs that walk saw */
-	char *err;             /* message buffer */
+	struct memcg memcg[MMSIM_MAX_MEMCG]; /* root (0), memcg.limit's (1), memcg.groups' (2..) */
+	struct u64map pid_memcg;             /* pid -> cgroup from memcg.groups */
+	unsigned swappiness;                 /* vm.swappiness */
+	bool in_reclaim;                     /* reclaim is running: no nested reclaim */
+	bool noretry;                        /* this allocation gives up after one reclaim round */
+	uint32_t ref_pfn;     /* frame of the last page_referenced() walk (FRAME_NONE) */
+	uint32_t ref_vmflags; /* VM_* of the VMAs that walk saw */
+	char *err;            /* message buffer */
 	size_t errlen;
 	const char *trace; /* current trace, for messages */
 	uint64_t record;   /* current record number (1-based) */

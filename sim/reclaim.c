@@ -743,7 +743,7 @@ void mc_check_invariants(struct machine *mc)
 	struct metrics *m = mc->m;
 	uint64_t lru = m->nr_inactive_anon + m->nr_active_anon + m->nr_inactive_file +
 	               m->nr_active_file + m->nr_unevictable;
-	uint64_t anon = 0, file = 0, swapcached = 0, used = 0;
+	uint64_t anon = 0, file = 0, swapcached = 0, used = 0, charged[MMSIM_MAX_MEMCG] = {0};
 
 	for (uint64_t pfn = 0; pfn < mc->pm.nr_frames; pfn++) {
 		const struct frame *f = &mc->pm.frames[pfn];
@@ -754,6 +754,7 @@ void mc_check_invariants(struct machine *mc)
 			anon++;
 		else
 			file++;
+		charged[frame_memcg(f)]++;
 		if (f->flags & FRAME_SWAPCACHE) {
 			swapcached++;
 			if (mc->swap.slot[f->next].cache != pfn + 1)
@@ -779,8 +780,12 @@ void mc_check_invariants(struct machine *mc)
 	}
 	if (used != mc->swap.nr_used)
 		inv_fail(mc, "used swap slots", used, mc->swap.nr_used);
-	if (mc->memcg[1].limit && mc->memcg[1].usage > mc->memcg[1].limit)
-		inv_fail(mc, "memcg usage above its limit", mc->memcg[1].usage, mc->memcg[1].limit);
-	if (mc->memcg[1].limit && mc->memcg[1].usage != anon + file)
-		inv_fail(mc, "memcg usage != charged pages", mc->memcg[1].usage, anon + file);
+	for (uint32_t c = 0; c < MMSIM_MAX_MEMCG; c++) {
+		if (mc->memcg[c].limit && mc->memcg[c].usage > mc->memcg[c].limit)
+			inv_fail(mc, "memcg usage above its limit", mc->memcg[c].usage,
+			         mc->memcg[c].limit);
+		if (mc->memcg[c].usage != charged[c])
+			inv_fail(mc, "memcg usage != pages charged to it", mc->memcg[c].usage,
+			         charged[c]);
+	}
 }

@@ -511,6 +511,46 @@ static void test_memcg_limit(void **state)
 	free(r);
 }
 
+/*
+ * Two cgroups from memcg.groups, readahead off: "a" (400 KiB = 100 pages) holds
+ * pid 1, "b" (800 KiB = 200 pages) pid 2; each reads 1000 new pages of its own
+ * file, interleaved. Limit reclaim is per cgroup, so each behaves as alone:
+ * a: 80 pages stay (test_memcg_limit). b: at 200 + 1, priorities 12..8 scan
+ * 0, then p 7: 200 >> 7 = 1, p 6: 199 >> 6 = 3, p 5: 196 >> 5 = 6, p 4:
+ * 190 >> 4 = 11, p 3: 179 >> 3 = 22 -> 43 >= 32: each reclaim frees 43, at
+ * reads 201, 244, ..., 975 (19 of them) -> 817 freed, 183 stay. 80 + 183 =
+ * 263 file pages and 920 + 817 = 1737 pages stolen. A bad entry is an error
+ * naming the key.
+ */
+static void test_memcg_groups(void **state)
+{
+	const char *sets[] = {"machine.memory",
+	                      "64M",
+	                      "memcg.groups",
+	                      "a:400K:1 b:800K:2",
+	                      "vm.read_ahead_kb",
+	                      "0",
+	                      "debug.check_invariants",
+	                      "1",
+	                      NULL};
+	const char *bad[] = {"memcg.groups", "a:lots:1", NULL};
+	struct metrics m;
+	char err[512], *b = malloc(2000 * 40);
+	size_t off = 0;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		off += (size_t)sprintf(b + off, ",1,read,%d,4096,3,\n", i * 4096);
+		off += (size_t)sprintf(b + off, ",2,read,%d,4096,4,\n", i * 4096);
+	}
+	assert_int_equal(mt_run(b, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.nr_file_pages, 263);
+	assert_int_equal(m.pgsteal_direct, 1737);
+	assert_int_equal(mt_run(b, "linux", bad, NULL, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "memcg.groups: bad limit 'lots'"));
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +564,7 @@ int main(void)
 	        cmocka_unit_test(test_swap_out_in),
 	        cmocka_unit_test(test_swappiness_zero),
 	        cmocka_unit_test(test_memcg_limit),
+	        cmocka_unit_test(test_memcg_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
