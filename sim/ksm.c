@@ -663,10 +663,7 @@ static uint64_t scan_one(struct ksm *k, struct mm *mm, uint64_t va, uint64_t *pt
 		    (!(tf->flags & FRAME_SWAPCACHE) || !mc->swap.slot[tf->next].count)) {
 			if (tf->flags & FRAME_SWAPCACHE) { /* its swap copy goes: the slot names
 				                            * a private page, not a KSM one */
-				mc->swap.slot[tf->next].cache = 0;
-				swap_release(&mc->swap, tf->next);
-				tf->flags &= ~FRAME_SWAPCACHE;
-				mc->m->nr_swapcached--;
+				sc_del(mc, tpfn, 0);
 			}
 			unstable_forget(k, ti);
 			k->unstable.vals[s] = 0;

@@ -51,8 +51,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MC_BATCH  4096             /* records per trace_read */
-#define PC_ABSENT (UINT64_MAX - 1) /* page-cache slot emptied without a shadow */
+#define MC_BATCH 4096 /* records per trace_read */
 
 /* ====================================================================== */
 /* Allocation                                                               */
@@ -190,15 +189,8 @@ void mc_page_out(struct machine *mc, uint32_t pfn)
 	policy_core_forget(&mc->pc, pfn);
 	if ((f->flags & FRAME_KSM) && mc->ksm)
 		ksm_page_freed(mc->ksm, pfn);
-	if (f->flags & FRAME_SWAPCACHE) { /* delete_from_swap_cache */
-		struct swap_slot *s = &mc->swap.slot[f->next];
-
-		s->cache = 0;
-		s->flags &= ~SWP_READAHEAD;
-		mc->m->nr_swapcached--;
-		if (!s->count)
-			swap_release(&mc->swap, f->next);
-	}
+	if (f->flags & FRAME_SWAPCACHE) /* delete_from_swap_cache */
+		sc_del(mc, pfn, 0);
 	if (f->flags & FRAME_SWAPBACKED)
 		mc->m->nr_anon_pages--;
 	else
@@ -340,7 +332,7 @@ static void zap_swap_entry(struct machine *mc, uint64_t pte)
 	if (s->count)
 		return;
 	if (!s->cache)
-		swap_release(&mc->swap, off);
+		slot_put(mc, off);
 	else if (!mc->pm.frames[s->cache - 1].count)
 		mc_page_out(mc, s->cache - 1); /* an unmapped swap-cache page nobody can reach */
 }
@@ -450,7 +442,7 @@ static uint32_t pagecache_get(struct machine *mc, uint32_t file, uint64_t index,
 	pfn = alloc_data_page(mc, memcg);
 	if (pfn == FRAME_NONE)
 		return FRAME_NONE;
-	u64map_put(&mc->pagecache, key, pfn);
+	pc_set(mc, key, pfn);
 	page_in(mc, pfn, key, add, true, memcg, 0, shadow);
 	mc->m->pagecache_misses++;
 	if (!(add & PG_ADD_READAHEAD))
@@ -502,8 +494,8 @@ static int cow_copy(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pt
 /* Read swap slot @off into a new swap-cache page. Return: pfn or FRAME_NONE. */
 static uint32_t swap_read(struct machine *mc, uint64_t off, uint32_t memcg, bool readahead)
 {
-	struct swap_slot *s = &mc->swap.slot[off];
-	uint64_t shadow = s->shadow;
+	struct swap_slot *s;
+	uint64_t shadow;
 	uint32_t pfn;
 
 	mc->noretry = readahead; /* readahead may reclaim, but never retries or OOM-kills */
@@ -513,11 +505,8 @@ static uint32_t swap_read(struct machine *mc, uint64_t off, uint32_t memcg, bool
 		return FRAME_NONE;
 	s = &mc->swap.slot[off]; /* reclaim may have run */
 	SIM_BUG_ON(s->cache || !(s->flags & SWP_USED));
-	s->shadow = 0;
-	s->cache = pfn + 1;
-	mc->pm.frames[pfn].next = (uint32_t)off;
-	mc->pm.frames[pfn].flags |= FRAME_SWAPCACHE;
-	mc->m->nr_swapcached++;
+	shadow = sc_take_shadow(mc, off);
+	sc_add(mc, pfn, off);
 	mc->m->pswpin++;
 	mc->m->pgpgin += PAGE / 1024;
 	if (readahead) {
@@ -616,13 +605,8 @@ static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va
 		bits |= PTE_WRITE;
 	*pte = pte_make(pfn, bits | (write ? PTE_DIRTY : 0));
 	/* should_try_to_free_swap(): a write, or swap more than half full */
-	if (!s->count && (write || swap_full(&mc->swap)) && f->count == 1) {
-		s->cache = 0;
-		s->flags &= ~SWP_READAHEAD;
-		f->flags &= ~FRAME_SWAPCACHE;
-		mc->m->nr_swapcached--;
-		swap_release(&mc->swap, off);
-	}
+	if (!s->count && (write || swap_full(&mc->swap)) && f->count == 1)
+		sc_del(mc, pfn, 0);
 	return 0;
 }
 
@@ -1037,7 +1021,7 @@ static void fadvise_dontneed(struct machine *mc, uint32_t file, uint64_t off, ui
 		f = &mc->pm.frames[v];
 		if (f->count || (f->flags & FRAME_DIRTY))
 			continue;
-		mc->pagecache.vals[i] = PC_ABSENT;
+		pc_set(mc, k, PC_ABSENT);
 		mc_page_out(mc, (uint32_t)v);
 	}
 }
@@ -1258,6 +1242,7 @@ void mc_gauges(struct machine *mc)
 			*buddy[o] += buddy_nr_free_blocks(&mc->pm, z, o);
 	}
 	m->nr_swap_used = mc->swap.nr_used;
+	m->workingset_nodes = mc->sn.nr_listed;
 	if (mc->ksm)
 		ksm_gauges(mc->ksm);
 	m->tlb_l1d_hit = mc->tlb.l1d.hits;
@@ -1376,8 +1361,10 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		return -1;
 	}
 	u64map_init(&mc->pid_memcg, 16);
+	shadow_nodes_init(&mc->sn);
 	if (parse_groups(mc, config_get(cfg, "memcg.groups"), err, errlen)) {
 		u64map_free(&mc->pid_memcg);
+		shadow_nodes_free(&mc->sn);
 		physmem_free(&mc->pm);
 		swap_free_dev(&mc->swap);
 		return -1;
@@ -1498,6 +1485,7 @@ out_pm:
 	u64map_free(&mc->kallocs);
 	u64map_free(&mc->killed);
 	u64map_free(&mc->pid_memcg);
+	shadow_nodes_free(&mc->sn);
 	u64map_free(&mc->file_map);
 	free(mc->files);
 	swap_free_dev(&mc->swap);

@@ -21,7 +21,8 @@
 #include "workingset.h"
 #include "zone.h"
 
-#define PAGE 4096ULL
+#define PAGE      4096ULL
+#define PC_ABSENT (UINT64_MAX - 1) /* page-cache slot emptied without a shadow */
 
 /* Frame flag bits the machine adds to frame.h's (memcg id in bits 12-15). */
 #define FRAME_MEMCG_SHIFT 12
@@ -45,6 +46,22 @@ static inline uint32_t frame_memcg(const struct frame *f)
 struct file_state {
 	struct file_ra ra; /* readahead window */
 	uint64_t prev_pos; /* end of the last read() (ra->prev_pos), 0 = none yet */
+};
+
+/* An xarray leaf node of the page cache or swap cache (64 slots). shadow.c */
+struct shadow_node {
+	uint64_t key;            /* (file, index / 64) or swap offset / 64 */
+	uint16_t pages, shadows; /* slots holding a page / a shadow */
+	uint32_t prev, next;     /* list of shadow-only nodes, oldest first */
+	bool listed;
+};
+
+struct shadow_nodes {
+	struct shadow_node *n;
+	uint32_t nr, cap, free;
+	struct u64map index; /* node key -> index + 1 (0 = freed) */
+	uint32_t head, tail; /* shadow-only nodes (list_lru) */
+	uint64_t nr_listed;  /* workingset_nodes */
 };
 
 struct mm {
@@ -112,12 +129,13 @@ struct machine {
 	struct eventq evq;      /* timers: ticks, kswapd */
 	uint64_t c_access, c_l2hit, c_walk, c_minor, c_major, c_cow, c_syscall, c_scan; /* costs */
 	uint64_t c_swap_read, c_swap_write;
-	struct ksm *ksm;       /* KSM, NULL when ksm.run = 0 */
-	uint64_t wcontent;     /* content a store leaves (the W record's fingerprint) */
-	struct swap_dev swap;  /* the swap device */
-	unsigned page_cluster; /* vm.page_cluster */
-	struct workingset ws;  /* nonresident ages */
-	struct kswapd kswapd;  /* the node's kswapd */
+	struct ksm *ksm;        /* KSM, NULL when ksm.run = 0 */
+	uint64_t wcontent;      /* content a store leaves (the W record's fingerprint) */
+	struct swap_dev swap;   /* the swap device */
+	unsigned page_cluster;  /* vm.page_cluster */
+	struct workingset ws;   /* nonresident ages */
+	struct shadow_nodes sn; /* page/swap-cache xarray nodes (shadow.c) */
+	struct kswapd kswapd;   /* the node's kswapd */
 	struct memcg memcg[MMSIM_MAX_MEMCG]; /* root (0), memcg.limit's (1), memcg.groups' (2..) */
 	struct u64map pid_memcg;             /* pid -> cgroup from memcg.groups */
 	unsigned swappiness;                 /* vm.swappiness */
@@ -160,6 +178,22 @@ void mc_mm_exit(struct machine *mc, struct mm *mm);
 void mc_gauges(struct machine *mc);
 /* mc_ksm_unshare() - give @mm a private copy of the KSM page *@pte maps at @va. */
 int mc_ksm_unshare(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte);
+
+/* shadow.c: every change of a page-cache or swap-cache slot */
+void shadow_nodes_init(struct shadow_nodes *s);
+void shadow_nodes_free(struct shadow_nodes *s);
+/* pc_set() - page-cache slot @key := a frame, a shadow (SHADOW_TAG) or PC_ABSENT. */
+void pc_set(struct machine *mc, uint64_t key, uint64_t val);
+/* sc_add() / sc_del() - @pfn joins swap slot @off's cache / leaves it (leaving @shadow, 0 = none;
+ * a slot no PTE refers to is released). */
+void sc_add(struct machine *mc, uint32_t pfn, uint64_t off);
+void sc_del(struct machine *mc, uint32_t pfn, uint64_t shadow);
+/* sc_take_shadow() - remove and return slot @off's shadow (0 = none). */
+uint64_t sc_take_shadow(struct machine *mc, uint64_t off);
+/* slot_put() - release slot @off if nothing refers to it any more. */
+void slot_put(struct machine *mc, uint64_t off);
+/* shadow_nodes_trim() - the shadow shrinker: free shadow-only nodes beyond memory / 8. */
+void shadow_nodes_trim(struct machine *mc);
 
 /* reclaim.c */
 

@@ -268,13 +268,7 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 
 		if (!off)
 			return RECLAIM_ACTIVATE;
-		mc->swap.slot[off].cache = pfn + 1;
-		mc->swap.slot[off].key = f->key;
-		mc->swap.slot[off].family = f->prev;
-		mc->swap.slot[off].content = mc->ksm ? ksm_page_content(mc->ksm, pfn) : 0;
-		f->next = (uint32_t)off;
-		f->flags |= FRAME_SWAPCACHE;
-		m->nr_swapcached++;
+		sc_add(mc, pfn, off);
 		mark_dirty(mc, f); /* the new copy must be written */
 	}
 	if (anon) {
@@ -304,18 +298,10 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 	                               : workingset_eviction(&mc->ws, frame_memcg(f),
 	                                                     policy_core_workingset(&mc->pc, pfn));
 	if (anon) { /* __remove_mapping from the swap cache */
-		struct swap_slot *s = &mc->swap.slot[f->next];
-
-		s->cache = 0;
-		s->shadow = shadow;
-		s->flags &= ~SWP_READAHEAD;
-		f->flags &= ~FRAME_SWAPCACHE;
-		m->nr_swapcached--;
-		if (!s->count)
-			swap_release(&mc->swap, f->next);
+		sc_del(mc, pfn, shadow);
 		m->pgsteal_anon++;
 	} else {
-		u64map_put(&mc->pagecache, f->key, shadow);
+		pc_set(mc, f->key, shadow);
 		m->pgsteal_file++;
 	}
 	m->evictions++;
@@ -404,6 +390,7 @@ static uint64_t shrink(struct machine *mc, struct reclaim_control *rc)
 		mc->m->tlb_shootdowns++; /* one batched flush per shrink_folio_list */
 	if (freed)
 		mc->kswapd.failures = 0;
+	shadow_nodes_trim(mc); /* shrink_slab: the workingset shadow shrinker */
 	return scanned * mc->c_scan + (rc->nr_io - io0) * mc->c_swap_write;
 }
 
@@ -780,6 +767,35 @@ void mc_check_invariants(struct machine *mc)
 	}
 	if (used != mc->swap.nr_used)
 		inv_fail(mc, "used swap slots", used, mc->swap.nr_used);
+	/* the xarray node books (shadow.c) against a recount of the slots */
+	uint64_t pages = 0, shadows = 0, npages = 0, nshadows = 0, listed = 0;
+
+	for (uint64_t i = 0; i <= mc->pagecache.mask; i++)
+		if (mc->pagecache.keys[i] != U64MAP_EMPTY && mc->pagecache.vals[i] != PC_ABSENT) {
+			if (mc->pagecache.vals[i] & SHADOW_TAG)
+				shadows++;
+			else
+				pages++;
+		}
+	for (uint64_t off = 1; off < mc->swap.nr_slots; off++) {
+		pages += mc->swap.slot[off].cache != 0;
+		shadows += mc->swap.slot[off].shadow != 0;
+	}
+	for (uint32_t i = 0; i < mc->sn.nr; i++) {
+		const struct shadow_node *n = &mc->sn.n[i];
+		uint64_t s = u64map_slot(&mc->sn.index, n->key);
+
+		if (mc->sn.index.keys[s] != n->key || mc->sn.index.vals[s] != i + 1)
+			continue; /* a freed node */
+		npages += n->pages;
+		nshadows += n->shadows;
+		listed += !n->pages && n->shadows;
+	}
+	if (pages != npages || shadows != nshadows)
+		inv_fail(mc, "xarray node counts != slots (pages, then shadows)",
+		         pages * 1000000 + shadows, npages * 1000000 + nshadows);
+	if (listed != mc->sn.nr_listed)
+		inv_fail(mc, "shadow-only nodes != workingset_nodes", listed, mc->sn.nr_listed);
 	for (uint32_t c = 0; c < MMSIM_MAX_MEMCG; c++) {
 		if (mc->memcg[c].limit && mc->memcg[c].usage > mc->memcg[c].limit)
 			inv_fail(mc, "memcg usage above its limit", mc->memcg[c].usage,

@@ -551,6 +551,44 @@ static void test_memcg_groups(void **state)
 	free(b);
 }
 
+/*
+ * The shadow-node limit. read() of pages 0..N-1 of one file, readahead off:
+ * each page is read once (PG_referenced, clean), so reclaim takes them in
+ * read order, lowest index first, each leaving a shadow. A page-cache node
+ * covers 64 indices; it becomes shadow-only when all 64 of its pages are gone,
+ * so E evictions make E / 64 shadow-only nodes (the node holding the first
+ * resident page is mixed). With 64 MiB (16384 frames: budget 2048 nodes) all
+ * stay: workingset_nodes = E / 64, none reclaimed. With 2 MiB (512 frames:
+ * budget 64 nodes) the shrinker keeps 64 and frees the rest, oldest first:
+ * workingset_nodes = 64 and workingset_nodes + nodereclaim = E / 64. Page 0,
+ * read again at the end, finds no shadow (its node was freed long before): no
+ * refault counted (its own read evicts one more page, counted in E).
+ */
+static void test_shadow_node_limit(void **state)
+{
+	const char *big[] = {"machine.memory", "64M", "vm.read_ahead_kb", "0", NULL};
+	const char *small[] = {"machine.memory", "2M", "vm.read_ahead_kb", "0", NULL};
+	struct metrics m;
+	char err[512], *r = lines(",1,read,%d,4096,3,\n", 0, 39999, 4096);
+	char *r2 = malloc(strlen(r) + 64);
+	uint64_t e;
+
+	(void)state;
+	assert_int_equal(mt_run(r, "linux", big, NULL, &m, err, sizeof(err)), 0);
+	e = m.pgsteal_kswapd + m.pgsteal_direct;
+	assert_true(e > 20000);
+	assert_int_equal(m.workingset_nodes, e / 64);
+	assert_int_equal(m.workingset_nodereclaim, 0);
+	sprintf(r2, "%s,1,read,0,4096,3,\n", r);
+	assert_int_equal(mt_run(r2, "linux", small, NULL, &m, err, sizeof(err)), 0);
+	e = m.pgsteal_kswapd + m.pgsteal_direct;
+	assert_int_equal(m.workingset_nodes, 64);
+	assert_int_equal(m.workingset_nodes + m.workingset_nodereclaim, e / 64);
+	assert_int_equal(m.workingset_refault_file, 0);
+	free(r);
+	free(r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +603,7 @@ int main(void)
 	        cmocka_unit_test(test_swappiness_zero),
 	        cmocka_unit_test(test_memcg_limit),
 	        cmocka_unit_test(test_memcg_groups),
+	        cmocka_unit_test(test_shadow_node_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
