@@ -1358,6 +1358,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		snprintf(err, errlen, "memcg.limit must be at least one page");
 		physmem_free(&mc->pm);
 		swap_free_dev(&mc->swap);
+		tlb_free(&mc->tlb);
 		return -1;
 	}
 	u64map_init(&mc->pid_memcg, 16);
@@ -1367,6 +1368,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		shadow_nodes_free(&mc->sn);
 		physmem_free(&mc->pm);
 		swap_free_dev(&mc->swap);
+		tlb_free(&mc->tlb);
 		return -1;
 	}
 	mc->ksm = ksm_create(mc);
