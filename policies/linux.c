@@ -33,6 +33,10 @@
  * list in turn; once the goal is met, kswapd and cgroup reclaim stop the
  * smaller type and scale the other to the same fraction of its target.
  *
+ * Cgroup list sizes read through policy_lru_size() are the kernel's rstat
+ * values, refreshed every memcg.stats_period (2 s): inactive_is_low and the
+ * cost decay see them stale, as in the kernel; get_scan_count uses exact sizes.
+ *
  * Simplifications (README): one node, no per-zone list sizes (all pages
  * count as eligible), no per-CPU add batches, no flusher threads (the
  * mechanism writes dirty pages when reclaim picks them).

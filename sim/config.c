@@ -103,6 +103,8 @@ static const struct cfg_key schema[] = {
         {"ksm.smart_scan", CFG_BOOL, "1", 0, 0, NULL, "skip pages that repeatedly fail to merge"},
         {"memcg.groups", CFG_STRING, "", 0, 0, NULL,
          "more cgroups: NAME:LIMIT:PID[,PID...] entries, space separated (children inherit)"},
+        {"memcg.stats_period", CFG_TIME, "2s", 0, 0, NULL,
+         "cgroup LRU statistics refresh period as policies read them (kernel: 2s; 0 = exact)"},
         {"memcg.limit", CFG_SIZE, "0", 0, 0, NULL,
          "memory cgroup limit for the whole trace (0 = none)"},
 };

@@ -49,6 +49,7 @@ int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *op
 	pc->ctx.priv_base = frames_alloc((size_t)nr_frames * ops->page_priv_size);
 	pc->lru_of = frames_alloc(nr_frames);
 	pc->swappiness = (uint32_t)config_u64(cfg, "vm.swappiness");
+	pc->stats_period = config_time_ns(cfg, "memcg.stats_period");
 	if (ops->init && ops->init(&pc->ctx))
 		return -1;
 	pc->init_done = true;
@@ -143,7 +144,18 @@ uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list l
 		return 0;
 	if (memcg == 0) /* the root's statistics are hierarchical: the whole node */
 		return *g;
-	return memcg < MMSIM_MAX_MEMCG ? pc->memcg_lru[memcg][lru] : 0;
+	if (memcg >= MMSIM_MAX_MEMCG)
+		return 0;
+	if (pc->stats_period) { /* rstat: refreshed by a periodic flush */
+		uint64_t now = pc->mech->now_ns(pc->mech_arg);
+
+		if (now >= pc->stats_time + pc->stats_period) {
+			memcpy(pc->memcg_lru_snap, pc->memcg_lru, sizeof(pc->memcg_lru));
+			pc->stats_time = now - (now - pc->stats_time) % pc->stats_period;
+		}
+		return pc->memcg_lru_snap[memcg][lru];
+	}
+	return pc->memcg_lru[memcg][lru];
 }
 
 void policy_event(struct policy_ctx *ctx, enum policy_event ev, uint64_t n)
