@@ -34,12 +34,13 @@ struct policy_core {
 	uint8_t *lru_of;                      /* per frame: enum lru_list + 1 (0 = on no list),
 	                                       * | LRU_OF_WORKINGSET */
 	uint64_t memcg_lru[MMSIM_MAX_MEMCG][NR_LRU_LISTS]; /* pages per list, per cgroup */
-	uint64_t memcg_lru_snap[MMSIM_MAX_MEMCG][NR_LRU_LISTS]; /* ... as the last stats flush saw them */
+	uint64_t memcg_lru_snap[MMSIM_MAX_MEMCG]
+	                       [NR_LRU_LISTS]; /* ... as the last stats flush saw them */
 	uint64_t stats_period;                 /* memcg.stats_period, 0 = exact statistics */
 	uint64_t stats_time;                   /* time of the last flush */
-	uint64_t next_use;   /* policy_next_use() for needs_future policies */
-	uint32_t swappiness; /* vm.swappiness */
-	bool init_done;      /* init() succeeded: destroy() must run */
+	uint64_t next_use;                     /* policy_next_use() for needs_future policies */
+	uint32_t swappiness;                   /* vm.swappiness */
+	bool init_done;                        /* init() succeeded: destroy() must run */
 };
 
 /**

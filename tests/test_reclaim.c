@@ -99,6 +99,8 @@ static void test_swap_readahead_window(void **state)
 
 struct fake {
 	struct policy_core pc;
+	uint32_t memcg; /* every page's cgroup */
+	uint64_t now;   /* simulated time */
 	struct metrics m;
 	uint8_t young[NF];    /* young PTEs the next rmap walk finds */
 	unsigned flags[NF];   /* PGF_* (FILE, EXEC, LOCKED, DIRTY) */
@@ -117,9 +119,8 @@ static unsigned f_flags(void *a, uint32_t pfn)
 }
 static uint32_t f_memcg(void *a, uint32_t pfn)
 {
-	(void)a;
 	(void)pfn;
-	return 0;
+	return ((struct fake *)a)->memcg;
 }
 static unsigned f_zone(void *a, uint32_t pfn)
 {
@@ -148,8 +149,7 @@ static enum reclaim_result f_reclaim(void *a, struct reclaim_control *rc, uint32
 }
 static uint64_t f_now(void *a)
 {
-	(void)a;
-	return 0;
+	return ((struct fake *)a)->now;
 }
 
 static const struct policy_mech_ops fake_mech = {
@@ -336,6 +336,35 @@ static void test_linux_scan_fract(void **state)
 	(void)state;
 	scan_fract_case(NULL, 19, 44, 89);
 	scan_fract_case("0", 0, 64, 128);
+}
+
+/*
+ * Stale cgroup statistics (memcg.stats_period = 2 s, the default): a policy
+ * reading a cgroup's list sizes sees them as of the last flush. 10 pages join
+ * cgroup 1 at t = 0.5 s: the first flush is due at 2 s, so until then the
+ * cgroup's inactive file list reads 0 (the node's, cgroup 0, is exact: 10);
+ * at 2.5 s the flush has happened: 10. 5 more pages at 3 s read 10 until 4 s.
+ */
+static void test_stale_memcg_stats(void **state)
+{
+	struct fake *f = fake_new(NULL);
+
+	(void)state;
+	f->memcg = 1;
+	f->now = 500000000;
+	for (uint32_t p = 0; p < 10; p++)
+		fake_add(f, p, PGF_FILE, 0);
+	assert_int_equal(policy_lru_size(&f->pc.ctx, 1, LRU_INACTIVE_FILE), 0);
+	assert_int_equal(policy_lru_size(&f->pc.ctx, 0, LRU_INACTIVE_FILE), 10);
+	f->now = 2500000000ULL;
+	assert_int_equal(policy_lru_size(&f->pc.ctx, 1, LRU_INACTIVE_FILE), 10);
+	f->now = 3000000000ULL;
+	for (uint32_t p = 10; p < 15; p++)
+		fake_add(f, p, PGF_FILE, 0);
+	assert_int_equal(policy_lru_size(&f->pc.ctx, 1, LRU_INACTIVE_FILE), 10);
+	f->now = 4000000000ULL;
+	assert_int_equal(policy_lru_size(&f->pc.ctx, 1, LRU_INACTIVE_FILE), 15);
+	fake_free(f);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -598,6 +627,7 @@ int main(void)
 	        cmocka_unit_test(test_linux_references),
 	        cmocka_unit_test(test_linux_two_touch),
 	        cmocka_unit_test(test_linux_scan_fract),
+	        cmocka_unit_test(test_stale_memcg_stats),
 	        cmocka_unit_test(test_kswapd_low_to_high),
 	        cmocka_unit_test(test_swap_out_in),
 	        cmocka_unit_test(test_swappiness_zero),
