@@ -20,7 +20,7 @@ cat > demo-sweep.ini <<'INI'
 ; The demo's sweep: every policy at five cache sizes on three workloads.
 [sweep]
 traces   = traces/zipf.mmt.zst, traces/hotcold.mmt.zst, traces/loop.mmt.zst
-policies = linux, lru, fifo, clock, 2q, arc, opt
+policies = linux, mglru, lru, fifo, clock, 2q, arc, lirs, clockpro, opt
 capacity = 1000, 2000, 4000, 8000, 16000
 INI
 "$mmsim" sweep demo-sweep.ini -o sweep
