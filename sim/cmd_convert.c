@@ -85,7 +85,8 @@ int cmd_convert(int argc, char **argv)
 	struct trace_reader *r = NULL;
 	struct trace_writer *w = NULL;
 	struct trace_rec *buf = NULL;
-	struct trace_meta meta;
+	struct trace_meta meta, final_meta;
+	bool have_final = false;
 	char *options = NULL, *cmdline = NULL;
 	size_t options_len = 0, cmdline_len = 0;
 	char err[600];
@@ -145,11 +146,34 @@ int cmd_convert(int argc, char **argv)
 		goto out;
 	}
 
+	/*
+	 * Importers that count what they skip (ids markers, strace failed calls)
+	 * only know their metadata at the end of the input, but the output's
+	 * header comes first: read such an input once to the end, then again.
+	 */
+	if (!strcmp(trace_reader_format(r), "ids") || !strcmp(trace_reader_format(r), "strace")) {
+		struct trace_rec scratch[256];
+
+		while ((n = trace_read(r, scratch, 256)) > 0)
+			;
+		if (n < 0) {
+			mm_error("%s", trace_error(r));
+			goto out;
+		}
+		trace_meta_copy(&final_meta, trace_reader_meta(r));
+		have_final = true;
+		trace_close(r);
+		r = NULL;
+		if (trace_open(&r, in_path, &oopts, err, sizeof(err))) {
+			mm_error("%s", err);
+			goto out;
+		}
+	}
 	cmdline = xstrdup("mmsim");
 	cmdline_len = strlen(cmdline);
 	for (int i = 0; i < argc; i++)
 		convert_append_arg(&cmdline, &cmdline_len, argv[i]);
-	trace_meta_copy(&meta, trace_reader_meta(r));
+	trace_meta_copy(&meta, have_final ? &final_meta : trace_reader_meta(r));
 	meta.nr_records = TRACE_NR_UNKNOWN; /* the writer counts what it writes */
 	trace_meta_set(&meta, "source", in_path);
 	trace_meta_set(&meta, "source_format", trace_reader_format(r));
@@ -181,6 +205,8 @@ int cmd_convert(int argc, char **argv)
 	if (!c)
 		ret = EXIT_OK;
 out:
+	if (have_final)
+		trace_meta_free(&final_meta);
 	free(buf);
 	free(cmdline);
 	free(options);

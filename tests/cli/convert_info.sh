@@ -81,6 +81,15 @@ expect_exit 0 "$MMSIM" convert a.csv b2.mmt.zst
 cp b.mmt.zst b.keep && expect_exit 0 "$MMSIM" convert a.csv b.mmt.zst
 cmp -s b.keep b.mmt.zst || fail "convert is not deterministic"
 
+# --- end-of-input metadata survives conversion --------------------------------
+# An ids trace's '*' markers are counted only when the reader reaches them; the
+# converted file's header must still carry the final count (1 marker here).
+printf '1\n2\n*\n3\n1\n' > m.ids
+expect_exit 0 "$MMSIM" convert --from ids m.ids m.mmt.zst
+expect_exit 0 "$MMSIM" info m.mmt.zst
+grep -qx 'meta.markers_skipped: 1' out.txt || fail "markers_skipped lost in conversion: $(cat out.txt)"
+grep -qx 'records: 4' out.txt || fail "ids records: $(cat out.txt)"
+
 # --- info, counted by hand --------------------------------------------------
 # unique_pages: pid1 pages 1,2 (0x1ff8+16 spans 1..2, the W at 0x2000 is page 2);
 # pid2 pages 1 and 0x400; file7 pages 0,1 (8192 bytes from 0; pid3's read of
