@@ -88,6 +88,8 @@ static const struct cfg_key schema[] = {
         {"cost.syscall", CFG_TIME, "200ns", 0, 0, NULL,
          "an mmap/munmap/read/... record, before page work"},
         {"policy.name", CFG_STRING, "linux", 0, 0, NULL, "reclaim policy (see mmsim policies)"},
+        {"engine.streams", CFG_ENUM, "trace", 0, 0, "trace|process",
+         "trace: records run in trace order on one CPU; process: one CPU stream per process"},
         {"metrics.interval", CFG_TIME, "10ms", 1, 0, NULL,
          "timeline.csv sampling interval (simulated time)"},
         {"debug.check_invariants", CFG_BOOL, "0", 0, 0, NULL,

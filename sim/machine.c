@@ -1256,15 +1256,12 @@ void mc_gauges(struct machine *mc)
 	m->sim_time_ns = mc->now;
 }
 
-/* Run every timer due by now: timeline samples, kswapd. */
-static void run_events(struct machine *mc)
+/* One timer: a timeline sample, a kswapd step or nap, a ksmd wake-up. */
+void mc_dispatch(struct machine *mc, const struct event *e)
 {
-	const struct event *e;
+	struct event ev = *e;
 
-	while ((e = eventq_peek(&mc->evq)) && e->time <= mc->now) {
-		struct event ev;
-
-		eventq_pop(&mc->evq, &ev);
+	{
 		if (ev.type == EV_TICK) {
 			uint64_t saved = mc->now;
 
@@ -1279,6 +1276,19 @@ static void run_events(struct machine *mc)
 		} else {
 			kswapd_event(mc, &ev);
 		}
+	}
+}
+
+/* Run every timer due by now. */
+void mc_run_events(struct machine *mc)
+{
+	const struct event *e;
+
+	while ((e = eventq_peek(&mc->evq)) && e->time <= mc->now) {
+		struct event ev;
+
+		eventq_pop(&mc->evq, &ev);
+		mc_dispatch(mc, &ev);
 	}
 }
 
@@ -1339,6 +1349,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	}
 	mc->implicit_vma = config_bool(cfg, "vm.implicit_vma");
 	mc->check = config_bool(cfg, "debug.check_invariants");
+	mc->per_process = !strcmp(config_get(cfg, "engine.streams"), "process");
 	mc->interval = config_time_ns(cfg, "metrics.interval");
 	mc->c_access = config_time_ns(cfg, "cost.access");
 	mc->c_l2hit = config_time_ns(cfg, "cost.tlb_l2_hit");
@@ -1400,6 +1411,38 @@ static bool reap_victim(struct machine *mc)
 	return true;
 }
 
+/* A progress line on stderr (only when it is a terminal: machine_opts.progress), once a second. */
+void mc_progress(struct machine *mc, bool last)
+{
+	time_t t = time(NULL);
+
+	if (!mc->o->progress || (!last && t == mc->progress_shown))
+		return;
+	if (last) {
+		if (mc->progress_shown)
+			fputc('\n', stderr);
+		return;
+	}
+	mc->progress_shown = t;
+	fprintf(stderr, "\rmmsim: %s: record %llu, %llu accesses, %llu faults, %.3f s simulated ",
+	        mc->trace, (unsigned long long)mc->record, (unsigned long long)mc->m->accesses,
+	        (unsigned long long)mc->m->pgfault, (double)mc->now / 1e9);
+}
+
+int mc_run_record(struct machine *mc, const struct trace_rec *rec)
+{
+	if (do_record(mc, rec) && !reap_victim(mc)) {
+		if (!mc->err[0])
+			snprintf(mc->err, mc->errlen, "%s: record %llu: cannot be replayed",
+			         mc->trace, (unsigned long long)mc->record);
+		return -1;
+	}
+	reap_victim(mc);
+	if (mc->check)
+		mc_check_invariants(mc);
+	return 0;
+}
+
 int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size_t errlen)
 {
 	struct machine *mc = xcalloc(1, sizeof(*mc));
@@ -1426,6 +1469,11 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 	if (policy_core_init(&mc->pc, o->ops, &machine_mech, mc, o->cfg, m,
 	                     (uint32_t)mc->pm.nr_frames))
 		goto out_pm;
+	if (mc->per_process) { /* one CPU stream per process (streams.c) */
+		if (streams_run(mc))
+			goto out;
+		goto done;
+	}
 	buf = xmalloc(MC_BATCH * sizeof(*buf));
 	for (int t = 0; t < o->nr_traces; t++) {
 		struct trace_reader *r;
@@ -1441,18 +1489,13 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 				mc->record = trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1;
 				if ((rec->flags & TREC_TIME) && rec->time > mc->now)
 					mc->now = rec->time;
-				run_events(mc);
-				if (do_record(mc, rec) && !reap_victim(mc)) {
-					if (!err[0])
-						snprintf(err, errlen,
-						         "%s: record %llu: cannot be replayed",
-						         mc->trace, (unsigned long long)mc->record);
+				mc_run_events(mc);
+				if (mc_run_record(mc, rec)) {
 					trace_close(r);
 					goto out;
 				}
-				reap_victim(mc);
-				if (mc->check)
-					mc_check_invariants(mc);
+				if (!(mc->record & 0xfffff))
+					mc_progress(mc, false);
 			}
 		}
 		if (n < 0) {
@@ -1462,7 +1505,9 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 		}
 		trace_close(r);
 	}
-	run_events(mc);
+	mc_run_events(mc);
+done:
+	mc_progress(mc, true);
 	mc_gauges(mc);
 	if (o->out && mc->now % mc->interval)
 		output_timeline_row(o->out, mc->now, m);

@@ -21,6 +21,8 @@
 #include "workingset.h"
 #include "zone.h"
 
+#include <time.h>
+
 #define PAGE      4096ULL
 #define PC_ABSENT (UINT64_MAX - 1) /* page-cache slot emptied without a shadow */
 
@@ -82,6 +84,7 @@ enum mc_event {
 	EV_KSWAPD,     /* kswapd does one balance step */
 	EV_KSWAPD_NAP, /* kswapd's 100 ms nap ends */
 	EV_KSMD,       /* ksmd wakes up */
+	EV_STREAM,     /* a process's next record (engine.streams = process) */
 };
 
 struct kswapd {
@@ -125,6 +128,8 @@ struct machine {
 	bool flush_on_young;    /* clearing an accessed bit flushes the TLB entry (arm64) */
 	bool sw_young_dirty;    /* arm32: young and dirty are software bits set by faults */
 	bool check;             /* debug.check_invariants */
+	bool per_process;       /* engine.streams = process: one CPU stream per pid */
+	time_t progress_shown;  /* when the progress line was last written */
 	uint64_t now, interval; /* time */
 	struct eventq evq;      /* timers: ticks, kswapd */
 	uint64_t c_access, c_l2hit, c_walk, c_minor, c_major, c_cow, c_syscall, c_scan; /* costs */
@@ -176,6 +181,15 @@ void mc_free_pages(struct machine *mc, uint32_t pfn, unsigned order);
 void mc_page_out(struct machine *mc, uint32_t pfn);
 void mc_mm_exit(struct machine *mc, struct mm *mm);
 void mc_gauges(struct machine *mc);
+/* mc_dispatch() - run one timer event; mc_run_events() - every timer due by mc->now. */
+void mc_dispatch(struct machine *mc, const struct event *e);
+void mc_run_events(struct machine *mc);
+/* mc_run_record() - execute one record at mc->now. Return: 0, or -1 with mc->err set. */
+int mc_run_record(struct machine *mc, const struct trace_rec *rec);
+/* mc_progress() - the progress line (@last: end it). */
+void mc_progress(struct machine *mc, bool last);
+/* streams_run() - replay the traces as one CPU stream per process (streams.c). */
+int streams_run(struct machine *mc);
 /* mc_ksm_unshare() - give @mm a private copy of the KSM page *@pte maps at @va. */
 int mc_ksm_unshare(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte);
 

@@ -253,6 +253,63 @@ static void test_page_walk_cache(void **state)
 	assert_int_equal(m.pwc_hits + m.pwc_misses, 0);
 }
 
+/*
+ * engine.streams = process: one CPU stream per process. pid 1 reads 4 new
+ * pages of a file (readahead off: 4 major misses of 80 us = 320 us), pid 2
+ * stores 4 times to one anonymous page (a fault, then TLB hits: T2 ns, taken
+ * from a run of pid 2 alone). Interleaved in the trace, the default engine runs
+ * them on one CPU: 320 us + T2. With a stream per process they overlap:
+ * max(320 us, T2) = 320 us. The counters do not change.
+ */
+static void test_process_streams(void **state)
+{
+	const char *one[] = {"vm.read_ahead_kb", "0", NULL};
+	const char *per[] = {"vm.read_ahead_kb", "0", "engine.streams", "process", NULL};
+	const char *both = ",1,read,0,4096,3,\n,2,W,0x10000,8,,\n,1,read,4096,4096,3,\n"
+	                   ",2,W,0x10000,8,,\n,1,read,8192,4096,3,\n,2,W,0x10000,8,,\n"
+	                   ",1,read,12288,4096,3,\n,2,W,0x10000,8,,\n";
+	const char *two = ",2,W,0x10000,8,,\n,2,W,0x10000,8,,\n,2,W,0x10000,8,,\n"
+	                  ",2,W,0x10000,8,,\n";
+	struct metrics m;
+	char err[512];
+	uint64_t t2;
+
+	(void)state;
+	assert_int_equal(mt_run(two, "linux", one, NULL, &m, err, sizeof(err)), 0);
+	t2 = m.sim_time_ns;
+	assert_true(t2 > 500 && t2 < 10000); /* a minor fault and a few accesses */
+	assert_int_equal(mt_run(both, "linux", one, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.sim_time_ns, 320000 + t2);
+	assert_int_equal(m.pagecache_misses, 4);
+	assert_int_equal(m.fault_anon, 1);
+	assert_int_equal(mt_run(both, "linux", per, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.sim_time_ns, 320000);
+	assert_int_equal(m.pagecache_misses, 4);
+	assert_int_equal(m.fault_anon, 1);
+}
+
+/*
+ * A child's stream starts when its fork runs, at its parent's clock. pid 1
+ * stores to a page, reads a file page (80 us), forks pid 2; pid 2's load of
+ * the page must find it mapped (inherited: no fault), even though pid 2's
+ * record would be "earlier" by its own empty clock; and the run ends after
+ * the 80 us.
+ */
+static void test_process_streams_fork(void **state)
+{
+	const char *per[] = {"vm.read_ahead_kb", "0", "engine.streams", "process", NULL};
+	const char *body = ",1,W,0x10000,8,,\n,1,read,0,4096,3,\n,1,fork,,,,2\n"
+	                   ",2,R,0x10000,8,,\n";
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(mt_run(body, "linux", per, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pgfault, 1);
+	assert_int_equal(m.fault_anon, 1);
+	assert_true(m.sim_time_ns > 80000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +322,8 @@ int main(void)
 	        cmocka_unit_test(test_out_of_memory_error),
 	        cmocka_unit_test(test_arm32_dirty_emulation),
 	        cmocka_unit_test(test_page_walk_cache),
+	        cmocka_unit_test(test_process_streams),
+	        cmocka_unit_test(test_process_streams_fork),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
