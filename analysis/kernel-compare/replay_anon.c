@@ -11,6 +11,8 @@
  * TRACE "-" maps nothing (the baseline charge of the process itself).
  */
 #define _GNU_SOURCE
+#include "csv_record.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,18 +39,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	while (fgets(line, sizeof(line), in)) {
-		char *f[7], *p = line;
-		int k = 0;
+		char *f[7];
+		int k;
 
 		lineno++;
-		if (line[0] == '#' || !strncmp(line, "time,", 5))
+		k = csv_fields(line, f);
+		if (!k)
 			continue;
-		while (k < 7 && p) {
-			f[k++] = p;
-			p = strchr(p, ',');
-			if (p)
-				*p++ = 0;
-		}
 		if (k < 6) {
 			fprintf(stderr, "replay_anon: %s:%llu: not an mmsim CSV record\n", argv[1],
 			        lineno);

@@ -14,6 +14,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include "csv_record.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,8 @@ int main(int argc, char **argv)
 	FILE *in;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: replay_read TRACE.csv DATAFILE [--create PAGES] [--drop]\n");
+		fprintf(stderr,
+		        "usage: replay_read TRACE.csv DATAFILE [--create PAGES] [--drop]\n");
 		return 2;
 	}
 	for (int i = 3; i < argc; i++) {
@@ -75,18 +78,13 @@ int main(int argc, char **argv)
 	if (!in)
 		return die("cannot open", argv[1]);
 	while (fgets(line, sizeof(line), in)) {
-		char *f[7], *p = line;
-		int n = 0;
+		char *f[7];
+		int n;
 
 		lineno++;
-		if (line[0] == '#' || !strncmp(line, "time,", 5))
+		n = csv_fields(line, f);
+		if (!n)
 			continue;
-		while (n < 7 && p) {
-			f[n++] = p;
-			p = strchr(p, ',');
-			if (p)
-				*p++ = 0;
-		}
 		if (n < 6) {
 			fprintf(stderr, "replay_read: %s:%llu: not an mmsim CSV record\n", argv[1],
 			        lineno);
