@@ -726,9 +726,13 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 	uint64_t vpn = va >> 12, *tp, *pte;
 	unsigned refs;
 
+	uint64_t l2_hits = mc->tlb.l2.hits;
+
 	mc->m->accesses++;
 	mc->now += mc->c_access;
 	tp = tlb_lookup(&mc->tlb, vpn, exec);
+	if (mc->tlb.l2.hits != l2_hits)
+		mc->now += mc->c_l2hit; /* an L1 miss served by the L2 TLB */
 	if (tp && write && !(*tp & PTE_DIRTY) && mc->sw_young_dirty)
 		tp = NULL; /* arm32: a clean page is read-only to the hardware: fault below */
 	if (tp && (!write || (*tp & PTE_DIRTY))) {

@@ -310,6 +310,50 @@ static void test_process_streams_fork(void **state)
 	assert_true(m.sim_time_ns > 80000);
 }
 
+/*
+ * cost.tlb_l2_hit: an L1 dTLB of one entry and an L2 of 64. A B A B A: after
+ * the first A and B (walks), every access misses the 1-entry L1 and hits the
+ * L2: 3 L2 hits, each charged cost.tlb_l2_hit on top of the rest, so raising
+ * it from 0 to 100 ns adds exactly 300 ns.
+ */
+static void test_l2_hit_cost(void **state)
+{
+	const char *zero[] = {"tlb.l1d.entries",
+	                      "1",
+	                      "tlb.l1d.ways",
+	                      "1",
+	                      "tlb.l2.entries",
+	                      "64",
+	                      "tlb.l2.ways",
+	                      "64",
+	                      "cost.tlb_l2_hit",
+	                      "0",
+	                      NULL};
+	const char *hundred[] = {"tlb.l1d.entries",
+	                         "1",
+	                         "tlb.l1d.ways",
+	                         "1",
+	                         "tlb.l2.entries",
+	                         "64",
+	                         "tlb.l2.ways",
+	                         "64",
+	                         "cost.tlb_l2_hit",
+	                         "100ns",
+	                         NULL};
+	const char *body = ",1,R,0x10000,8,,\n,1,R,0x11000,8,,\n,1,R,0x10000,8,,\n"
+	                   ",1,R,0x11000,8,,\n,1,R,0x10000,8,,\n";
+	struct metrics m;
+	char err[512];
+	uint64_t t0;
+
+	(void)state;
+	assert_int_equal(mt_run(body, "linux", zero, NULL, &m, err, sizeof(err)), 0);
+	t0 = m.sim_time_ns;
+	assert_int_equal(m.tlb_l2_hit, 3);
+	assert_int_equal(mt_run(body, "linux", hundred, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.sim_time_ns, t0 + 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +368,7 @@ int main(void)
 	        cmocka_unit_test(test_page_walk_cache),
 	        cmocka_unit_test(test_process_streams),
 	        cmocka_unit_test(test_process_streams_fork),
+	        cmocka_unit_test(test_l2_hit_cost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
