@@ -205,6 +205,25 @@ int cmd_machine(int argc, char **argv)
 	} else {
 		printf("swap: none\n");
 	}
+	if (config_size(cfg, "memcg.limit")) {
+		format_size(config_size(cfg, "memcg.limit"), size, sizeof(size));
+		printf("memcg: every process in one cgroup limited to %s\n", size);
+	}
+	if (config_get(cfg, "memcg.groups")[0])
+		printf("memcg groups: %s\n", config_get(cfg, "memcg.groups"));
+	printf("reclaim: policy %s, swappiness %llu, cgroup statistics flushed every %s\n",
+	       config_get(cfg, "policy.name"), (unsigned long long)config_u64(cfg, "vm.swappiness"),
+	       config_get(cfg, "memcg.stats_period"));
+	if (config_bool(cfg, "ksm.run"))
+		printf("ksm: %llu pages every %llu ms, max_page_sharing %llu\n",
+		       (unsigned long long)config_u64(cfg, "ksm.pages_to_scan"),
+		       (unsigned long long)config_u64(cfg, "ksm.sleep_millisecs"),
+		       (unsigned long long)config_u64(cfg, "ksm.max_page_sharing"));
+	else
+		printf("ksm: off\n");
+	printf("engine: %s\n", !strcmp(config_get(cfg, "engine.streams"), "process")
+	                               ? "one CPU stream per process"
+	                               : "records in trace order on one CPU");
 	physmem_free(&pm);
 	ret = EXIT_OK;
 out:
