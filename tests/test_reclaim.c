@@ -162,7 +162,7 @@ static const struct policy_mech_ops fake_mech = {
         .now_ns = f_now,
 };
 
-static struct fake *fake_new(const char *swappiness)
+static struct fake *fake_policy(const char *policy, const char *swappiness)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 	struct config *cfg = config_new();
@@ -171,9 +171,14 @@ static struct fake *fake_new(const char *swappiness)
 	if (swappiness)
 		config_set(cfg, "vm.swappiness", swappiness, err, sizeof(err));
 	assert_int_equal(
-	        policy_core_init(&f->pc, policy_find("linux"), &fake_mech, f, cfg, &f->m, NF), 0);
+	        policy_core_init(&f->pc, policy_find(policy), &fake_mech, f, cfg, &f->m, NF), 0);
 	config_free(cfg);
 	return f;
+}
+
+static struct fake *fake_new(const char *swappiness)
+{
+	return fake_policy("linux", swappiness);
 }
 
 static void fake_free(struct fake *f)
@@ -365,6 +370,53 @@ static void test_stale_memcg_stats(void **state)
 	f->now = 4000000000ULL;
 	assert_int_equal(policy_lru_size(&f->pc.ctx, 1, LRU_INACTIVE_FILE), 15);
 	fake_free(f);
+}
+
+/*
+ * MGLRU's tier protection by the refault feedback controller. Ten file pages
+ * enter generation 2 (placement max_seq - 3 = 0, clamped to min_seq 2); pages
+ * 0-4 are read three times (PG_referenced, then the counter at 2: tier 2),
+ * 5-9 never again (tier 0). 100 refaults of tier-2 file pages are reported.
+ * Shrink at priority 11 and 0: each finds only 2, then 3 generations and
+ * ages (nothing young, no promotion), leaving generations 2..5. Then priority
+ * 0: file is chosen (no swap), budget 10 >> 0 = 10. get_tier_idx: tier 1 has
+ * < 64 refaults (fine), tier 2 has 100 refaults against a total of 0:
+ * 100 x (0 + 64) x 2 > (0 + 1) x 0 x 3, so the cut is tier 1 and tier-2
+ * pages are protected: pages 0-4 move to generation 3 (pgrefill 5) and 5-9,
+ * unreferenced, are reclaimed in tail order. Without the refaults nothing
+ * is protected and all ten go.
+ */
+static void mglru_tier_case(bool refaults, uint64_t victims, uint64_t refill)
+{
+	struct fake *f = fake_policy("mglru", NULL);
+	struct reclaim_control rc;
+
+	for (uint32_t p = 0; p < 10; p++) {
+		fake_add(f, p, PGF_FILE, 0);
+		if (p < 5)
+			for (int k = 0; k < 3; k++)
+				f->pc.ops->mark_accessed(&f->pc.ctx, p);
+	}
+	for (int k = 0; refaults && k < 100; k++) /* shadow: seq 3 (= max_seq), tier 2, file */
+		f->pc.ops->refault(&f->pc.ctx, 100, 3u << 8 | 2u << 2 | 1u << 1);
+	rc = rc_direct(11, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	rc = rc_direct(0, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	assert_int_equal(f->nr_victims, 0); /* both passes only aged */
+	rc = rc_direct(0, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	assert_int_equal(f->nr_victims, victims);
+	assert_int_equal(f->m.pgrefill, refill);
+	assert_int_equal(f->victims[0], refaults ? 5 : 0);
+	fake_free(f);
+}
+
+static void test_mglru_tier_protection(void **state)
+{
+	(void)state;
+	mglru_tier_case(true, 5, 5);
+	mglru_tier_case(false, 10, 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -628,6 +680,7 @@ int main(void)
 	        cmocka_unit_test(test_linux_two_touch),
 	        cmocka_unit_test(test_linux_scan_fract),
 	        cmocka_unit_test(test_stale_memcg_stats),
+	        cmocka_unit_test(test_mglru_tier_protection),
 	        cmocka_unit_test(test_kswapd_low_to_high),
 	        cmocka_unit_test(test_swap_out_in),
 	        cmocka_unit_test(test_swappiness_zero),
