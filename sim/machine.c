@@ -1174,6 +1174,8 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 		if (r->arg == TRACE_MADV_DONTNEED || r->arg == TRACE_MADV_FREE ||
 		    r->arg == TRACE_MADV_REMOVE)
 			zap_range(mc, mm, start, end);
+		else if (r->arg == TRACE_MADV_PAGEOUT)
+			mc_madvise_pageout(mc, mm, start, end);
 		else if (r->arg == TRACE_MADV_MERGEABLE || r->arg == TRACE_MADV_UNMERGEABLE) {
 			vma_modify(&mm->vmas, start, end,
 			           r->arg == TRACE_MADV_MERGEABLE ? VM_MERGEABLE : 0,

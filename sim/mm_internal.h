@@ -237,6 +237,8 @@ void kswapd_event(struct machine *mc, const struct event *ev);
  * killing inside it) as try_charge does. Return: 0, or -1 when it cannot.
  */
 int memcg_charge(struct machine *mc, uint32_t memcg);
+/* mc_madvise_pageout() - MADV_PAGEOUT: reclaim [start, end)'s pages only @mm maps. */
+void mc_madvise_pageout(struct machine *mc, struct mm *mm, uint64_t start, uint64_t end);
 /* mc_check_invariants() - abort with a message if the model's books disagree. */
 void mc_check_invariants(struct machine *mc);
 

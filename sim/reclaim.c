@@ -352,6 +352,35 @@ const struct policy_mech_ops machine_mech = {
         .now_ns = mc_now,
 };
 
+/*
+ * madvise(MADV_PAGEOUT): reclaim the pages of [start, end) that only this
+ * process maps (madvise_cold_or_pageout_pte_range skips shared ones), as
+ * reclaim would — swap-out, write-back, shadows — whatever the policy thinks.
+ */
+void mc_madvise_pageout(struct machine *mc, struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct reclaim_control rc = {.reclaimer = RECLAIM_DIRECT,
+	                             .nr_to_reclaim = ~0UL,
+	                             .may_swap = swap_nr_free(&mc->swap) > 0,
+	                             .swap_present = swap_present(&mc->swap),
+	                             .may_writepage = true};
+
+	for (uint64_t va = start; va < end; va += PAGE) {
+		uint64_t *pte = pgtable_walk(mm->pt, va, NULL);
+		struct frame *f;
+
+		if (!pte || !(*pte & PTE_PRESENT))
+			continue;
+		f = &mc->pm.frames[pte_pfn(*pte)];
+		if (!(f->flags & FRAME_LRU) || (f->flags & (FRAME_KSM | FRAME_MLOCKED)) ||
+		    f->count != 1)
+			continue;
+		mc_reclaim_page(mc, &rc, pte_pfn(*pte));
+	}
+	if (rc.nr_reclaimed)
+		mc->m->tlb_shootdowns++; /* one batched flush */
+}
+
 /* ====================================================================== */
 /* One shrink call                                                          */
 /* ====================================================================== */

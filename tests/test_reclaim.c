@@ -670,6 +670,42 @@ static void test_shadow_node_limit(void **state)
 	free(r2);
 }
 
+/*
+ * madvise(MADV_PAGEOUT). Four anonymous pages written, 1 MiB of swap: pageout
+ * of the range swaps all four out (slots 1-4, pswpout 4, pgsteal_direct 4,
+ * no anonymous page left). A load of the first page then swaps it in: a major
+ * fault; the window is 2 (slot 1 is next to the initial 0), the aligned block
+ * {0, 1} holds only slot 1: pswpin 1; a load keeps the page's swap copy, so
+ * all 4 slots stay in use, one of them cached. After a fork the pages are mapped twice
+ * and pageout leaves them alone (it only reclaims what the caller maps alone).
+ */
+static void test_madvise_pageout(void **state)
+{
+	const char *sets[] = {"machine.memory",         "64M", "swap.size", "1M",
+	                      "debug.check_invariants", "1",   NULL};
+	const char *body = ",1,mmap,0x10000,16384,,anon|private|rw\n,1,W,0x10000,8,,\n"
+	                   ",1,W,0x11000,8,,\n,1,W,0x12000,8,,\n,1,W,0x13000,8,,\n"
+	                   ",1,madvise,0x10000,16384,,pageout\n,1,R,0x10000,8,,\n";
+	const char *forked = ",1,mmap,0x10000,16384,,anon|private|rw\n,1,W,0x10000,8,,\n"
+	                     ",1,W,0x11000,8,,\n,1,fork,,,,2\n"
+	                     ",1,madvise,0x10000,16384,,pageout\n";
+	struct metrics m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(mt_run(body, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pswpout, 4);
+	assert_int_equal(m.pgsteal_direct, 4);
+	assert_int_equal(m.pgmajfault, 1);
+	assert_int_equal(m.pswpin, 1);
+	assert_int_equal(m.nr_anon_pages, 1);
+	assert_int_equal(m.nr_swap_used, 4); /* a read fault keeps its swap-cache copy */
+	assert_int_equal(m.nr_swapcached, 1);
+	assert_int_equal(mt_run(forked, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pswpout, 0);
+	assert_int_equal(m.nr_anon_pages, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -687,6 +723,7 @@ int main(void)
 	        cmocka_unit_test(test_memcg_limit),
 	        cmocka_unit_test(test_memcg_groups),
 	        cmocka_unit_test(test_shadow_node_limit),
+	        cmocka_unit_test(test_madvise_pageout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
