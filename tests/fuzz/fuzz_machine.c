@@ -77,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(f, ",%u,madvise,%lu,%u,,%s\n", pid, va, 4096 * (1 + x % 16),
 			        x & 16   ? "unmergeable"
 			        : x & 32 ? "dontneed"
+			        : x & 64 ? "pageout"
 			                 : "mergeable");
 			break;
 		case 9:
