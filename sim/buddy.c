@@ -185,7 +185,7 @@ uint64_t buddy_nr_free_blocks(const struct physmem *pm, unsigned zone_idx, unsig
 
 int buddy_check(const struct physmem *pm, char *err, size_t errlen)
 {
-	for (unsigned zi = 0; zi < pm->nr_zones; zi++) {
+	for (unsigned zi = 0; zi < pm_nr_flat(pm); zi++) {
 		const struct zone *z = &pm->zones[zi];
 		uint64_t pages = 0;
 

@@ -162,8 +162,17 @@ int cmd_machine(int argc, char **argv)
 		ret = EXIT_INPUT;
 		goto out;
 	}
-	physmem_init(&pm, specs, (unsigned)n, config_u64(cfg, "vm.min_free_kbytes"),
-	             (unsigned)config_u64(cfg, "vm.watermark_scale_factor"), ratio);
+	unsigned nodes = (unsigned)config_u64(cfg, "machine.nodes");
+
+	if (nodes > 1 &&
+	    (!strcmp(arch, "x86_32") || !strcmp(arch, "arm32") || bytes / nodes < (8ULL << 20))) {
+		mm_error("machine: machine.nodes = %u needs a 64-bit arch and 8 MiB per node",
+		         nodes);
+		ret = EXIT_INPUT;
+		goto out;
+	}
+	physmem_init_nodes(&pm, specs, (unsigned)n, nodes, config_u64(cfg, "vm.min_free_kbytes"),
+	                   (unsigned)config_u64(cfg, "vm.watermark_scale_factor"), ratio);
 	char size[32];
 
 	format_size(bytes, size, sizeof(size));
@@ -171,10 +180,14 @@ int cmd_machine(int argc, char **argv)
 	       (unsigned long long)pm.nr_frames);
 	printf("min_free_kbytes: %llu\n", (unsigned long long)pm.min_free_kbytes);
 	printf("watermark_scale_factor: %u\n", pm.watermark_scale_factor);
-	for (unsigned i = 0; i < pm.nr_zones; i++) {
+	if (nodes > 1)
+		for (unsigned i = 0; i < nodes; i++)
+			printf("node %u: pfn %u-%u, zonelist fallback: own node, then the next\n",
+			       i, pm.node_start[i], pm.node_start[i + 1] - 1);
+	for (unsigned i = 0; i < pm_nr_flat(&pm); i++) {
 		const struct zone *z = &pm.zones[i];
 
-		printf("Node 0, zone %8s\n", zone_type_name(z->type));
+		printf("Node %u, zone %8s\n", z->node, zone_type_name(z->type));
 		printf("  pages free     %llu\n", (unsigned long long)z->nr_free);
 		printf("        min      %llu\n", (unsigned long long)z->wmark[WMARK_MIN]);
 		printf("        low      %llu\n", (unsigned long long)z->wmark[WMARK_LOW]);
@@ -184,7 +197,7 @@ int cmd_machine(int argc, char **argv)
 		printf("        present  %llu\n", (unsigned long long)(z->end_pfn - z->start_pfn));
 		printf("        managed  %llu\n", (unsigned long long)z->managed);
 		printf("        protection: (");
-		for (unsigned j = 0; j < pm.nr_zones; j++)
+		for (unsigned j = 0; j < pm.nr_zones; j++) /* zone indices of its node */
 			printf("%s%llu", j ? ", " : "", (unsigned long long)z->lowmem_reserve[j]);
 		printf(")\n");
 		printf("  start_pfn:           %u\n", z->start_pfn);

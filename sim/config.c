@@ -38,7 +38,8 @@ static const struct cfg_key schema[] = {
          "architecture: page-table scheme and zone layout"},
         {"machine.memory", CFG_SIZE, "4G", 1 << 20, 0, NULL, "physical memory (bytes, K/M/G/T)"},
         {"machine.page_size", CFG_SIZE, "4096", 4096, 4096, NULL, "base page size (only 4096)"},
-        {"machine.nodes", CFG_U64, "1", 1, 1, NULL, "NUMA nodes (only 1 is modelled)"},
+        {"machine.nodes", CFG_U64, "1", 1, 8, NULL,
+         "NUMA nodes: memory split in equal nodes by address (numa=fake), 64-bit arches"},
         {"tlb.l1d.entries", CFG_U64, "64", 0, 1 << 20, NULL,
          "L1 data TLB entries (0 = none); Skylake 64"},
         {"tlb.l1d.ways", CFG_U64, "4", 1, 1 << 20, NULL, "L1 data TLB associativity; Skylake 4"},
@@ -109,6 +110,10 @@ static const struct cfg_key schema[] = {
          "cgroup LRU statistics refresh period as policies read them (kernel: 2s; 0 = exact)"},
         {"memcg.limit", CFG_SIZE, "0", 0, 0, NULL,
          "memory cgroup limit for the whole trace (0 = none)"},
+        {"numa.placement", CFG_STRING, "spread", 0, 0, NULL,
+         "node a process runs on: spread (round robin in order of appearance) or a node number"},
+        {"numa.bind", CFG_STRING, "", 0, 0, NULL,
+         "per-process nodes: PID:NODE entries, comma separated (override numa.placement)"},
 };
 
 #define NR_KEYS (sizeof(schema) / sizeof(schema[0]))

@@ -27,8 +27,8 @@
 #define FRAME_PGTABLE    0x0080u /* a page-table page */
 #define FRAME_KERNEL     0x0100u /* held by a trace alloc record */
 #define FRAME_KSM        0x0200u /* a KSM (stable) page */
-#define FRAME_ZONE_SHIFT 24      /* bits 24-26: zone index */
-#define FRAME_ZONE_MASK  0x07000000u
+#define FRAME_ZONE_SHIFT 24      /* bits 24-31: flat zone index (node * zones + idx) */
+#define FRAME_ZONE_MASK  0xff000000u
 
 struct frame {
 	uint32_t flags; /* FRAME_* and the zone index */

@@ -103,7 +103,10 @@ static uint32_t alloc_data_page(struct machine *mc, uint32_t memcg)
 static unsigned refault(struct machine *mc, uint32_t pfn, uint64_t shadow, bool file)
 {
 	struct metrics *m = mc->m;
-	struct policy_ctx *ctx = &mc->pc.ctx;
+	unsigned node = pfn_node(&mc->pm, pfn), enode = shadow_node(shadow);
+	/* the eviction lruvec: the cgroup and node the shadow names */
+	struct node_state *ens = enode < mc->nr_nodes ? &mc->node[enode] : &mc->node[node];
+	struct policy_ctx *ctx = &ens->pc.ctx;
 	uint32_t em = shadow_memcg(shadow);
 	struct workingset_sizes sz;
 	unsigned flags = PG_ADD_REFAULT;
@@ -112,8 +115,12 @@ static unsigned refault(struct machine *mc, uint32_t pfn, uint64_t shadow, bool 
 		m->workingset_refault_file++;
 	else
 		m->workingset_refault_anon++;
-	if (mc->pc.ops->refault) { /* the policy keeps its own history */
-		flags |= mc->pc.ops->refault(ctx, pfn, shadow & ~SHADOW_TAG);
+	if (mc->ops->refault) { /* the policy keeps its own history */
+		/* its history is per node: a page that comes back on another node
+		 * is a stranger there (lru_gen_refault's lruvec check) */
+		if (enode != node)
+			return flags;
+		flags |= mc->ops->refault(ctx, pfn, shadow & SHADOW_PAYLOAD);
 		if (flags & PG_ADD_ACTIVATE) {
 			if (file)
 				m->workingset_activate_file++;
@@ -128,7 +135,7 @@ static unsigned refault(struct machine *mc, uint32_t pfn, uint64_t shadow, bool 
 		}
 		return flags;
 	}
-	if (mc->pc.ops->shadow_of)
+	if (mc->ops->shadow_of)
 		return flags;
 	sz = (struct workingset_sizes){
 	        .active_file = policy_lru_size(ctx, em, LRU_ACTIVE_FILE),
@@ -137,9 +144,9 @@ static unsigned refault(struct machine *mc, uint32_t pfn, uint64_t shadow, bool 
 	        .inactive_anon = policy_lru_size(ctx, em, LRU_INACTIVE_ANON),
 	        .swap = swap_nr_free(&mc->swap) > 0,
 	};
-	if (!workingset_test_recent(&mc->ws, shadow, file, &sz))
+	if (!workingset_test_recent(&ens->ws, shadow, file, &sz))
 		return flags;
-	workingset_age(&mc->ws, frame_memcg(&mc->pm.frames[pfn]), 1);
+	workingset_age(&mc->node[node].ws, frame_memcg(&mc->pm.frames[pfn]), 1);
 	flags |= PG_ADD_ACTIVATE;
 	if (file)
 		m->workingset_activate_file++;
@@ -172,21 +179,24 @@ static void page_in(struct machine *mc, uint32_t pfn, uint64_t key, unsigned fla
 		mc->m->nr_file_pages++;
 	else
 		mc->m->nr_anon_pages++;
-	policy_core_clear_priv(&mc->pc, pfn);
+	struct policy_core *pc = mc_pc(mc, pfn);
+
+	policy_core_clear_priv(pc, pfn);
 	if (shadow)
 		flags |= refault(mc, pfn, shadow, file);
-	mc->pc.ops->page_added(&mc->pc.ctx, pfn, flags | (file ? PG_ADD_FILE : 0));
+	mc->ops->page_added(&pc->ctx, pfn, flags | (file ? PG_ADD_FILE : 0));
 	if (flags & PG_ADD_WORKINGSET)
-		policy_core_set_workingset(&mc->pc, pfn);
+		policy_core_set_workingset(pc, pfn);
 }
 
 /* A data page leaves memory (reclaimed, unmapped for good, or replaced). */
 void mc_page_out(struct machine *mc, uint32_t pfn)
 {
 	struct frame *f = &mc->pm.frames[pfn];
+	struct policy_core *pc = mc_pc(mc, pfn);
 
-	mc->pc.ops->page_removed(&mc->pc.ctx, pfn);
-	policy_core_forget(&mc->pc, pfn);
+	mc->ops->page_removed(&pc->ctx, pfn);
+	policy_core_forget(pc, pfn);
 	if ((f->flags & FRAME_KSM) && mc->ksm)
 		ksm_page_freed(mc->ksm, pfn);
 	if (f->flags & FRAME_SWAPCACHE) /* delete_from_swap_cache */
@@ -255,16 +265,71 @@ static int parse_groups(struct machine *mc, const char *spec, char *err, size_t 
 	return 0;
 }
 
+/* The node a new process runs on: numa.bind, else numa.placement. */
+static uint8_t cpu_node(struct machine *mc, uint32_t pid)
+{
+	uint64_t s = u64map_slot(&mc->pid_node, pid);
+	unsigned n;
+
+	if (mc->pid_node.keys[s] == pid)
+		return (uint8_t)mc->pid_node.vals[s];
+	if (mc->fixed_node >= 0)
+		return (uint8_t)mc->fixed_node;
+	n = mc->next_cpu_node;
+	mc->next_cpu_node = (n + 1) % mc->nr_nodes;
+	return (uint8_t)n;
+}
+
+/* numa.placement and numa.bind. Return: 0, or -1 with a message. */
+static int parse_numa(struct machine *mc, const char *placement, const char *bind, char *err,
+                      size_t errlen)
+{
+	char buf[256], *save = NULL, *tok;
+	uint64_t v, pid;
+
+	mc->fixed_node = -1;
+	if (strcmp(placement, "spread")) {
+		if (parse_u64(placement, &v) || v >= mc->nr_nodes) {
+			snprintf(err, errlen,
+			         "numa.placement: '%s' is neither spread nor a node below %u",
+			         placement, mc->nr_nodes);
+			return -1;
+		}
+		mc->fixed_node = (int)v;
+	}
+	snprintf(buf, sizeof(buf), "%s", bind);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+
+		if (colon)
+			*colon = 0;
+		if (!colon || parse_u64(tok, &pid) || pid > UINT32_MAX ||
+		    parse_u64(colon + 1, &v) || v >= mc->nr_nodes) {
+			if (colon)
+				*colon = ':';
+			snprintf(err, errlen, "numa.bind: '%s' is not PID:NODE with NODE below %u",
+			         tok, mc->nr_nodes);
+			return -1;
+		}
+		u64map_put(&mc->pid_node, pid, v);
+	}
+	return 0;
+}
+
 static struct mm *mm_new(struct machine *mc, uint32_t pid)
 {
 	struct mm *mm = xcalloc(1, sizeof(*mm));
 	struct pgtable_frame_ops ops = {.alloc = pt_alloc, .free = pt_free, .arg = mc};
+	unsigned saved = mc->alloc_node;
 
 	mm->pid = mm->family = pid;
 	mm->asid = ++mc->next_asid;
 	mm->memcg = default_memcg(mc, pid);
+	mm->node = cpu_node(mc, pid);
 	vma_set_init(&mm->vmas);
+	mc->alloc_node = mm->node; /* its top-level table comes from its own node */
 	mm->pt = pgtable_create(mc->scheme, &ops);
+	mc->alloc_node = saved;
 	if (!mm->pt) {
 		free(mm);
 		return NULL;
@@ -720,6 +785,12 @@ static int handle_fault(struct machine *mc, struct mm *mm, uint64_t va, unsigned
 /* ====================================================================== */
 
 /* One page touched by a load, store or fetch. Return: 0, or -1 on error. */
+/* The policy's page_accessed() for @pfn, on its node's instance. */
+static inline void policy_accessed(struct machine *mc, uint32_t pfn, unsigned acc)
+{
+	mc->ops->page_accessed(&mc_pc(mc, pfn)->ctx, pfn, acc);
+}
+
 static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned op)
 {
 	bool write = op == TRACE_OP_W, exec = op == TRACE_OP_X;
@@ -736,9 +807,8 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 	if (tp && write && !(*tp & PTE_DIRTY) && mc->sw_young_dirty)
 		tp = NULL; /* arm32: a clean page is read-only to the hardware: fault below */
 	if (tp && (!write || (*tp & PTE_DIRTY))) {
-		if (mc->pc.ops->page_accessed)
-			mc->pc.ops->page_accessed(&mc->pc.ctx, pte_pfn(*tp),
-			                          write ? PG_ACC_WRITE : 0);
+		if (mc->ops->page_accessed)
+			policy_accessed(mc, pte_pfn(*tp), write ? PG_ACC_WRITE : 0);
 		return 0;
 	}
 	if (tp && (*tp & PTE_WRITE)) { /* first store through a clean translation: set D */
@@ -747,8 +817,8 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 		*tp = *pte;
 		mc->m->page_walk_refs++;
 		mc->now += mc->c_walk;
-		if (mc->pc.ops->page_accessed)
-			mc->pc.ops->page_accessed(&mc->pc.ctx, pte_pfn(*tp), PG_ACC_WRITE);
+		if (mc->ops->page_accessed)
+			policy_accessed(mc, pte_pfn(*tp), PG_ACC_WRITE);
 		return 0;
 	}
 	for (int tries = 0; tries < 2; tries++) {
@@ -772,9 +842,8 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 			}
 			*pte |= PTE_ACCESSED | (write ? PTE_DIRTY : 0);
 			tlb_fill(&mc->tlb, vpn, exec, *pte);
-			if (mc->pc.ops->page_accessed)
-				mc->pc.ops->page_accessed(&mc->pc.ctx, pte_pfn(*pte),
-				                          write ? PG_ACC_WRITE : 0);
+			if (mc->ops->page_accessed)
+				policy_accessed(mc, pte_pfn(*pte), write ? PG_ACC_WRITE : 0);
 			return 0;
 		}
 		if (tries)
@@ -894,11 +963,10 @@ static int file_io(struct machine *mc, struct mm *mm, const struct trace_rec *r)
 		}
 		if (idx == first && prev_end && (prev_end - 1) >> 12 == idx)
 			continue;
-		if (mc->pc.ops->mark_accessed)
-			mc->pc.ops->mark_accessed(&mc->pc.ctx, pfn);
-		else if (mc->pc.ops->page_accessed && !major)
-			mc->pc.ops->page_accessed(&mc->pc.ctx, pfn,
-			                          r->op == TRACE_OP_WRITE ? PG_ACC_WRITE : 0);
+		if (mc->ops->mark_accessed)
+			mc->ops->mark_accessed(&mc_pc(mc, pfn)->ctx, pfn);
+		else if (mc->ops->page_accessed && !major)
+			policy_accessed(mc, pfn, r->op == TRACE_OP_WRITE ? PG_ACC_WRITE : 0);
 	}
 	fs->prev_pos = r->addr + len;
 	return 0;
@@ -1039,8 +1107,20 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 		mc->m->records_skipped++; /* the OOM killer took this process */
 		return 0;
 	}
-	if (trace_op_is_file_io(r->op))
-		return file_io(mc, mc_find_mm(mc, r->pid), r);
+	if (trace_op_is_file_io(r->op) || r->op == TRACE_OP_ALLOC) {
+		/* a system call of r->pid allocates on its node, whoever ran last */
+		struct mm *caller = mc_find_mm(mc, r->pid);
+
+		if (caller) {
+			mc->alloc_node = caller->node;
+		} else { /* no address space yet: place it now and remember */
+			mc->alloc_node = cpu_node(mc, r->pid);
+			u64map_put(&mc->pid_node, r->pid, mc->alloc_node);
+		}
+		mc->cur_stale = true;
+		if (trace_op_is_file_io(r->op))
+			return file_io(mc, caller, r);
+	}
 	if (r->op == TRACE_OP_FADVISE) {
 		mc->now += mc->c_syscall;
 		if (!(r->flags & TREC_FILE))
@@ -1070,7 +1150,7 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 				return -1;
 			}
 			for (unsigned z = 0; z < mc->pm.nr_zones; z++)
-				if (mc->pm.zones[z].type ==
+				if (pm_zone(&mc->pm, 0, z)->type ==
 				    (enum zone_type)trace_alloc_zone(r->arg))
 					zone = z < zone ? z : zone;
 			pfn = alloc_pages(mc, order, zone);
@@ -1102,7 +1182,11 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 	if (mc->cur != r->pid) {
 		switch_to(mc, mm);
 		mc->cur = r->pid;
+		mc->alloc_node = mm->node;
+	} else if (mc->cur_stale) {
+		mc->alloc_node = mm->node;
 	}
+	mc->cur_stale = false;
 	if (trace_op_is_mem(r->op)) {
 		uint64_t len = r->len ? r->len : 1, end = r->addr + len - 1;
 
@@ -1201,6 +1285,8 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 	case TRACE_OP_EXEC: {
 		uint32_t memcg = mm->memcg;
 
+		if (r->op == TRACE_OP_EXEC) /* the new image runs on the same CPU */
+			u64map_put(&mc->pid_node, r->pid, mm->node);
 		mc_mm_exit(mc, mm);
 		mc->cur = UINT32_MAX;
 		if (r->op == TRACE_OP_EXEC) {
@@ -1236,14 +1322,16 @@ void mc_gauges(struct machine *mc)
 		*zone_free[t] = 0;
 	for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++)
 		*buddy[o] = 0;
-	for (unsigned z = 0; z < mc->pm.nr_zones; z++) {
-		if (!mc->pm.zones[z].managed)
+	for (unsigned z = 0; z < pm_nr_flat(&mc->pm); z++) { /* every node's zones */
+		const struct zone *zone = &mc->pm.zones[z];
+
+		if (!zone->managed)
 			continue; /* /proc/zoneinfo leaves out unpopulated zones */
-		m->nr_free_pages += mc->pm.zones[z].nr_free;
-		m->wmark_min += mc->pm.zones[z].wmark[WMARK_MIN];
-		m->wmark_low += mc->pm.zones[z].wmark[WMARK_LOW];
-		m->wmark_high += mc->pm.zones[z].wmark[WMARK_HIGH];
-		*zone_free[mc->pm.zones[z].type] += mc->pm.zones[z].nr_free;
+		m->nr_free_pages += zone->nr_free;
+		m->wmark_min += zone->wmark[WMARK_MIN];
+		m->wmark_low += zone->wmark[WMARK_LOW];
+		m->wmark_high += zone->wmark[WMARK_HIGH];
+		*zone_free[zone->type] += zone->nr_free;
 		for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++)
 			*buddy[o] += buddy_nr_free_blocks(&mc->pm, z, o);
 	}
@@ -1341,16 +1429,42 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		snprintf(err, errlen, "each TLB level's entries must be a multiple of its ways");
 		return -1;
 	}
-	physmem_init(&mc->pm, specs, (unsigned)n, config_u64(cfg, "vm.min_free_kbytes"),
-	             (unsigned)config_u64(cfg, "vm.watermark_scale_factor"), ratio);
+	mc->nr_nodes = (unsigned)config_u64(cfg, "machine.nodes");
+	if (mc->nr_nodes > 1 && (!strcmp(arch, "x86_32") || !strcmp(arch, "arm32"))) {
+		snprintf(err, errlen, "machine.nodes: %s is modelled without NUMA (nodes = 1)",
+		         arch);
+		tlb_free(&mc->tlb);
+		return -1;
+	}
+	if (mc->nr_nodes > 1 && config_size(cfg, "machine.memory") / mc->nr_nodes < (8ULL << 20)) {
+		snprintf(err, errlen, "machine.nodes: each of %u nodes needs at least 8 MiB",
+		         mc->nr_nodes);
+		tlb_free(&mc->tlb);
+		return -1;
+	}
+	if (mc->nr_nodes > 1 && config_bool(cfg, "ksm.run") &&
+	    !config_bool(cfg, "ksm.merge_across_nodes")) {
+		snprintf(err, errlen,
+		         "ksm.merge_across_nodes = 0 (per-node KSM trees) is not modelled");
+		tlb_free(&mc->tlb);
+		return -1;
+	}
+	physmem_init_nodes(&mc->pm, specs, (unsigned)n, mc->nr_nodes,
+	                   config_u64(cfg, "vm.min_free_kbytes"),
+	                   (unsigned)config_u64(cfg, "vm.watermark_scale_factor"), ratio);
+	/* build_zonelists with equal remote distances: own node, then the next ones
+	 * ("prefer the next node" in find_next_best_node), wrapping around */
+	for (unsigned a = 0; a < mc->nr_nodes; a++)
+		for (unsigned i = 0; i < mc->nr_nodes; i++)
+			mc->node[a].order[i] = (uint8_t)((a + i) % mc->nr_nodes);
 	mc->scheme = (enum pt_scheme)pgtable_scheme_of(arch);
 	mc->flush_on_young = mc->scheme == PT_ARM64;
 	mc->sw_young_dirty = mc->scheme == PT_ARM32;
 	mc->user_zone = mc->kernel_zone = 0;
 	for (unsigned z = 0; z < mc->pm.nr_zones; z++) {
-		if (mc->pm.zones[z].type != ZONE_MOVABLE)
+		if (pm_zone(&mc->pm, 0, z)->type != ZONE_MOVABLE)
 			mc->user_zone = z; /* GFP_HIGHUSER: up to HighMem */
-		if (mc->pm.zones[z].type <= ZONE_NORMAL)
+		if (pm_zone(&mc->pm, 0, z)->type <= ZONE_NORMAL)
 			mc->kernel_zone = z; /* GFP_KERNEL: lowmem only */
 	}
 	mc->implicit_vma = config_bool(cfg, "vm.implicit_vma");
@@ -1379,9 +1493,13 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		return -1;
 	}
 	u64map_init(&mc->pid_memcg, 16);
+	u64map_init(&mc->pid_node, 16);
 	shadow_nodes_init(&mc->sn);
-	if (parse_groups(mc, config_get(cfg, "memcg.groups"), err, errlen)) {
+	if (parse_groups(mc, config_get(cfg, "memcg.groups"), err, errlen) ||
+	    parse_numa(mc, config_get(cfg, "numa.placement"), config_get(cfg, "numa.bind"), err,
+	               errlen)) {
 		u64map_free(&mc->pid_memcg);
+		u64map_free(&mc->pid_node);
 		shadow_nodes_free(&mc->sn);
 		physmem_free(&mc->pm);
 		swap_free_dev(&mc->swap);
@@ -1389,7 +1507,8 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		return -1;
 	}
 	mc->ksm = ksm_create(mc);
-	mc->kswapd.nap_seq = UINT64_MAX;
+	for (unsigned i = 0; i < mc->nr_nodes; i++)
+		mc->node[i].kswapd.nap_seq = UINT64_MAX;
 	mc->ref_pfn = FRAME_NONE;
 	eventq_init(&mc->evq);
 	eventq_push(&mc->evq, mc->interval, EV_TICK, 0);
@@ -1454,6 +1573,7 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 	struct machine *mc = xcalloc(1, sizeof(*mc));
 	struct trace_rec *buf = NULL;
 	struct metrics scratch; /* absorbs the counting of the final teardown */
+	unsigned nodes_up = 0;  /* policy instances initialised */
 	int ret = -1;
 
 	memset(m, 0, sizeof(*m));
@@ -1472,9 +1592,15 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 		         o->ops->name);
 		goto out_pm;
 	}
-	if (policy_core_init(&mc->pc, o->ops, &machine_mech, mc, o->cfg, m,
-	                     (uint32_t)mc->pm.nr_frames))
-		goto out_pm;
+	mc->ops = o->ops;
+	for (nodes_up = 0; nodes_up < mc->nr_nodes; nodes_up++) /* one instance per node */
+		if (policy_core_init_node(
+		            &mc->node[nodes_up].pc, o->ops, &machine_mech, mc, o->cfg, m,
+		            mc->pm.node_start[nodes_up + 1] - mc->pm.node_start[nodes_up],
+		            (uint32_t)mc->pm.nr_frames, nodes_up ? &mc->node[0].pc : NULL)) {
+			policy_core_destroy(&mc->node[nodes_up].pc);
+			goto out;
+		}
 	if (mc->per_process) { /* one CPU stream per process (streams.c) */
 		if (streams_run(mc))
 			goto out;
@@ -1529,7 +1655,8 @@ out:
 			free(mc->procs[i]);
 		}
 	free(mc->procs);
-	policy_core_destroy(&mc->pc);
+	while (nodes_up--) /* node 0 owns the shared arrays: last */
+		policy_core_destroy(&mc->node[nodes_up].pc);
 out_pm:
 	free(buf);
 	eventq_free(&mc->evq);
@@ -1538,6 +1665,7 @@ out_pm:
 	u64map_free(&mc->kallocs);
 	u64map_free(&mc->killed);
 	u64map_free(&mc->pid_memcg);
+	u64map_free(&mc->pid_node);
 	shadow_nodes_free(&mc->sn);
 	u64map_free(&mc->file_map);
 	free(mc->files);

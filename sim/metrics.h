@@ -118,11 +118,16 @@
 	X(buddy_order8, G)                                                                         \
 	X(buddy_order9, G)                                                                         \
 	X(buddy_order10, G)                                                                        \
-	X(wmark_min, G)  /* sum of the zones' min watermarks (pages) */                            \
-	X(wmark_low, G)  /* ... low watermarks */                                                  \
-	X(wmark_high, G) /* ... high watermarks */                                                 \
-	X(pwc_hits, C)   /* page walks that skipped levels (walk caches) */                        \
-	X(pwc_misses, C) /* page walks read from the top */
+	X(wmark_min, G)    /* sum of the zones' min watermarks (pages) */                          \
+	X(wmark_low, G)    /* ... low watermarks */                                                \
+	X(wmark_high, G)   /* ... high watermarks */                                               \
+	X(pwc_hits, C)     /* page walks that skipped levels (walk caches) */                      \
+	X(pwc_misses, C)   /* page walks read from the top */                                      \
+	X(numa_hit, C)     /* allocations served by the node they preferred (the local one) */     \
+	X(numa_miss, C)    /* allocations served by a node they did not prefer */                  \
+	X(numa_foreign, C) /* allocations that preferred a node but went elsewhere */              \
+	X(numa_local, C)   /* allocations served by the allocating CPU's node */                   \
+	X(numa_other, C)   /* allocations served by another node */
 
 /* All metrics of a run; plain fields bumped in place, read at sampling ticks. */
 struct metrics {

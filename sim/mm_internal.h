@@ -71,6 +71,7 @@ struct mm {
 	uint32_t family;     /* anon_vma root: the first ancestor's pid */
 	uint16_t asid;       /* TLB tag */
 	uint8_t memcg;       /* cgroup the process is charged to */
+	uint8_t node;        /* NUMA node of the CPU it runs on (numa_node_id()) */
 	bool oom_victim;     /* killed while running: reaped after the record */
 	bool in_fork;        /* being created by fork: not an OOM candidate yet */
 	struct vma_set vmas; /* address space */
@@ -98,6 +99,19 @@ struct kswapd {
 	uint64_t nap_seq;       /* seq of the queued nap event (a wake-up cancels it) */
 };
 
+/*
+ * A NUMA node's reclaim side (struct pglist_data): the policy instance that
+ * keeps the node's lruvecs, their nonresident ages, the node's kswapd, and
+ * the node's zonelist order (itself first, then the others by distance).
+ */
+struct node_state {
+	struct policy_core pc;    /* the policy's lists of this node's frames */
+	struct workingset ws;     /* nonresident_age of the node's lruvecs */
+	struct kswapd kswapd;     /* the node's kswapd */
+	uint8_t order[MAX_NODES]; /* fallback order of nodes (node_zonelists) */
+	uint64_t numa_hit, numa_miss, numa_foreign, numa_local, numa_other; /* numastat */
+};
+
 struct memcg {
 	uint64_t limit; /* pages, 0 = none */
 	uint64_t usage; /* pages charged */
@@ -106,12 +120,19 @@ struct memcg {
 struct machine {
 	const struct machine_opts *o;
 	struct metrics *m;
-	struct physmem pm;     /* zones, buddy, frames */
-	enum pt_scheme scheme; /* page-table layout */
-	struct tlb tlb;        /* TLBs */
-	struct policy_core pc; /* the policy */
-	struct u64map pid_map; /* pid -> index in procs */
-	struct mm **procs;     /* processes (NULL when exited) */
+	struct physmem pm;                    /* zones, buddy, frames */
+	enum pt_scheme scheme;                /* page-table layout */
+	struct tlb tlb;                       /* TLBs */
+	const struct reclaim_policy_ops *ops; /* the policy */
+	struct node_state node[MAX_NODES];    /* per NUMA node: policy lists, ages, kswapd */
+	unsigned nr_nodes;                    /* machine.nodes */
+	unsigned alloc_node;                  /* node of the CPU allocating now (numa_node_id()) */
+	bool cur_stale;                       /* a syscall record moved alloc_node off cur's node */
+	unsigned next_cpu_node;               /* numa.placement = spread: the next process's node */
+	struct u64map pid_node;               /* numa.bind: pid -> node */
+	int fixed_node;                       /* numa.placement = a node number, else -1 */
+	struct u64map pid_map;                /* pid -> index in procs */
+	struct mm **procs;                    /* processes (NULL when exited) */
 	uint32_t nr_procs, cap_procs;
 	uint32_t cur;             /* pid of the running process, UINT32_MAX = none */
 	uint16_t next_asid;       /* ASID allocator */
@@ -138,9 +159,7 @@ struct machine {
 	uint64_t wcontent;      /* content a store leaves (the W record's fingerprint) */
 	struct swap_dev swap;   /* the swap device */
 	unsigned page_cluster;  /* vm.page_cluster */
-	struct workingset ws;   /* nonresident ages */
 	struct shadow_nodes sn; /* page/swap-cache xarray nodes (shadow.c) */
-	struct kswapd kswapd;   /* the node's kswapd */
 	struct memcg memcg[MMSIM_MAX_MEMCG]; /* root (0), memcg.limit's (1), memcg.groups' (2..) */
 	struct u64map pid_memcg;             /* pid -> cgroup from memcg.groups */
 	unsigned swappiness;                 /* vm.swappiness */
@@ -154,6 +173,18 @@ struct machine {
 	uint64_t record;   /* current record number (1-based) */
 	bool failed;       /* an error message is in err */
 };
+
+/* mc_node_of() - the node state @pfn belongs to. */
+static inline struct node_state *mc_node_of(struct machine *mc, uint32_t pfn)
+{
+	return &mc->node[pfn_node(&mc->pm, pfn)];
+}
+
+/* mc_pc() - the policy instance that keeps @pfn. */
+static inline struct policy_core *mc_pc(struct machine *mc, uint32_t pfn)
+{
+	return &mc_node_of(mc, pfn)->pc;
+}
 
 static inline uint64_t anon_key(uint32_t pid, uint64_t vpn)
 {
@@ -228,8 +259,8 @@ extern const struct policy_mech_ops machine_mech;
 uint32_t mc_alloc_slowpath(struct machine *mc, unsigned order, unsigned highest);
 /* mc_try_alloc() - one pass over the zones at watermark @wm. */
 uint32_t mc_try_alloc(struct machine *mc, unsigned order, unsigned highest, enum zone_wmark wm);
-/* kswapd_wakeup() - wakeup_kswapd() for an allocation of @order up to zone @highest. */
-void kswapd_wakeup(struct machine *mc, unsigned order, unsigned highest);
+/* kswapd_wakeup() - wakeup_kswapd() of @node for an allocation of @order up to zone @highest. */
+void kswapd_wakeup(struct machine *mc, unsigned node, unsigned order, unsigned highest);
 /* kswapd_event() - run a queued kswapd event. */
 void kswapd_event(struct machine *mc, const struct event *ev);
 /**

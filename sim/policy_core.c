@@ -38,6 +38,15 @@ int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *op
                      const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
                      struct metrics *metrics, uint32_t nr_frames)
 {
+	return policy_core_init_node(pc, ops, mech, mech_arg, cfg, metrics, nr_frames, nr_frames,
+	                             NULL);
+}
+
+int policy_core_init_node(struct policy_core *pc, const struct reclaim_policy_ops *ops,
+                          const struct policy_mech_ops *mech, void *mech_arg,
+                          const struct config *cfg, struct metrics *metrics, uint32_t capacity,
+                          uint32_t nr_frames, const struct policy_core *share)
+{
 	memset(pc, 0, sizeof(*pc));
 	pc->ops = ops;
 	pc->mech = mech;
@@ -45,9 +54,15 @@ int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *op
 	pc->cfg = cfg;
 	pc->metrics = metrics;
 	pc->ctx.priv_size = ops->page_priv_size;
-	pc->ctx.nr_frames = nr_frames;
-	pc->ctx.priv_base = frames_alloc((size_t)nr_frames * ops->page_priv_size);
-	pc->lru_of = frames_alloc(nr_frames);
+	pc->ctx.nr_frames = capacity;
+	if (share) { /* another node's instance owns the per-frame arrays */
+		pc->ctx.priv_base = share->ctx.priv_base;
+		pc->lru_of = share->lru_of;
+	} else {
+		pc->arrays_frames = nr_frames;
+		pc->ctx.priv_base = frames_alloc((size_t)nr_frames * ops->page_priv_size);
+		pc->lru_of = frames_alloc(nr_frames);
+	}
 	pc->swappiness = (uint32_t)config_u64(cfg, "vm.swappiness");
 	pc->stats_period = config_time_ns(cfg, "memcg.stats_period");
 	if (ops->init && ops->init(&pc->ctx))
@@ -60,12 +75,12 @@ void policy_core_destroy(struct policy_core *pc)
 {
 	if (pc->init_done && pc->ops->destroy)
 		pc->ops->destroy(&pc->ctx);
-	size_t priv_bytes = (size_t)pc->ctx.nr_frames * pc->ctx.priv_size;
+	size_t priv_bytes = (size_t)pc->arrays_frames * pc->ctx.priv_size;
 
-	if (pc->ctx.priv_base)
+	if (pc->ctx.priv_base && pc->arrays_frames)
 		munmap(pc->ctx.priv_base, priv_bytes ? priv_bytes : 1);
-	if (pc->lru_of)
-		munmap(pc->lru_of, pc->ctx.nr_frames ? pc->ctx.nr_frames : 1);
+	if (pc->lru_of && pc->arrays_frames)
+		munmap(pc->lru_of, pc->arrays_frames);
 	pc->ctx.priv_base = NULL;
 	pc->lru_of = NULL;
 }
@@ -110,10 +125,12 @@ void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 	if (old) {
 		(*old)--;
 		pc->memcg_lru[memcg][prev - 1]--;
+		pc->node_lru[prev - 1]--;
 	}
 	if (new) {
 		(*new)++;
 		pc->memcg_lru[memcg][lru]++;
+		pc->node_lru[lru]++;
 	}
 	/* shrink_active_list sets PG_workingset on what it deactivates */
 	if ((prev - 1 == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
@@ -142,8 +159,8 @@ uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list l
 
 	if (!g)
 		return 0;
-	if (memcg == 0) /* the root's statistics are hierarchical: the whole node */
-		return *g;
+	if (memcg == 0) /* the root's statistics are hierarchical: the whole node, exact */
+		return pc->node_lru[lru];
 	if (memcg >= MMSIM_MAX_MEMCG)
 		return 0;
 	if (pc->stats_period) { /* rstat: refreshed by a periodic flush */

@@ -34,6 +34,7 @@ struct policy_core {
 	uint8_t *lru_of;                      /* per frame: enum lru_list + 1 (0 = on no list),
 	                                       * | LRU_OF_WORKINGSET */
 	uint64_t memcg_lru[MMSIM_MAX_MEMCG][NR_LRU_LISTS]; /* pages per list, per cgroup */
+	uint64_t node_lru[NR_LRU_LISTS];                   /* pages per list, this instance */
 	uint64_t memcg_lru_snap[MMSIM_MAX_MEMCG]
 	                       [NR_LRU_LISTS]; /* ... as the last stats flush saw them */
 	uint64_t stats_period;                 /* memcg.stats_period, 0 = exact statistics */
@@ -41,6 +42,8 @@ struct policy_core {
 	uint64_t next_use;                     /* policy_next_use() for needs_future policies */
 	uint32_t swappiness;                   /* vm.swappiness */
 	bool init_done;                        /* init() succeeded: destroy() must run */
+	uint32_t arrays_frames;                /* frames priv_base/lru_of were allocated for,
+	                                        * 0 when borrowed from another instance */
 };
 
 /**
@@ -50,6 +53,18 @@ struct policy_core {
 int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
                      const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
                      struct metrics *metrics, uint32_t nr_frames);
+/**
+ * policy_core_init_node() - one instance per NUMA node: the policy sees
+ * @capacity frames (its node's) in ctx.nr_frames, while the per-frame arrays
+ * cover the machine's @nr_frames and are allocated by the first instance and
+ * shared by the others (@share; NULL = allocate). Frame numbers are global;
+ * each instance is only ever given its own node's frames. Destroy the owner
+ * last.
+ */
+int policy_core_init_node(struct policy_core *pc, const struct reclaim_policy_ops *ops,
+                          const struct policy_mech_ops *mech, void *mech_arg,
+                          const struct config *cfg, struct metrics *metrics, uint32_t capacity,
+                          uint32_t nr_frames, const struct policy_core *share);
 void policy_core_destroy(struct policy_core *pc);
 
 /* Zero @pfn's private bytes before page_added (the core's promise to policies). */

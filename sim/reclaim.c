@@ -195,7 +195,7 @@ static unsigned mc_page_flags(void *mech, uint32_t pfn)
 	unsigned out = ((f->flags & FRAME_SWAPBACKED) ? 0 : PGF_FILE) |
 	               ((f->flags & FRAME_DIRTY) ? PGF_DIRTY : 0) | (f->count ? PGF_MAPPED : 0) |
 	               ((f->flags & FRAME_SWAPCACHE) ? PGF_SWAPCACHE : 0) |
-	               (policy_core_workingset(&mc->pc, pfn) ? PGF_WORKINGSET : 0);
+	               (policy_core_workingset(mc_pc(mc, pfn), pfn) ? PGF_WORKINGSET : 0);
 
 	if (mc->ref_pfn == pfn)
 		vmf = mc->ref_vmflags;
@@ -294,9 +294,15 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 		if (anon)
 			m->pswpout++;
 	}
-	shadow = mc->pc.ops->shadow_of ? (mc->pc.ops->shadow_of(&mc->pc.ctx, pfn) | SHADOW_TAG)
-	                               : workingset_eviction(&mc->ws, frame_memcg(f),
-	                                                     policy_core_workingset(&mc->pc, pfn));
+	{
+		unsigned node = pfn_node(&mc->pm, pfn);
+		struct node_state *ns = &mc->node[node];
+
+		shadow = mc->ops->shadow_of
+		                 ? shadow_with_node(mc->ops->shadow_of(&ns->pc.ctx, pfn), node)
+		                 : workingset_eviction(&ns->ws, node, frame_memcg(f),
+		                                       policy_core_workingset(&ns->pc, pfn));
+	}
 	if (anon) { /* __remove_mapping from the swap cache */
 		sc_del(mc, pfn, shadow);
 		m->pgsteal_anon++;
@@ -326,14 +332,14 @@ static uint32_t mc_page_memcg(void *mech, uint32_t pfn)
 
 static unsigned mc_page_zone(void *mech, uint32_t pfn)
 {
-	return frame_zone(&((struct machine *)mech)->pm.frames[pfn]);
+	return pfn_zone(&((struct machine *)mech)->pm, pfn)->idx;
 }
 
 static void mc_note_activation(void *mech, uint32_t pfn)
 {
 	struct machine *mc = mech;
 
-	workingset_age(&mc->ws, frame_memcg(&mc->pm.frames[pfn]), 1);
+	workingset_age(&mc_node_of(mc, pfn)->ws, frame_memcg(&mc->pm.frames[pfn]), 1);
 }
 
 static uint64_t mc_now(void *mech)
@@ -389,8 +395,9 @@ void mc_madvise_pageout(struct machine *mc, struct mm *mm, uint64_t start, uint6
  * Ask the policy for @rc's pages; count scans and the batch's TLB shootdown.
  * Return: the simulated time the work took.
  */
-static uint64_t shrink(struct machine *mc, struct reclaim_control *rc)
+static uint64_t shrink(struct machine *mc, unsigned node, struct reclaim_control *rc)
 {
+	struct node_state *ns = &mc->node[node];
 	unsigned long scanned0 = rc->nr_scanned, file0 = rc->nr_scanned_file;
 	unsigned long freed0 = rc->nr_reclaimed, io0 = rc->nr_io;
 	unsigned long scanned, freed;
@@ -399,12 +406,12 @@ static uint64_t shrink(struct machine *mc, struct reclaim_control *rc)
 	rc->swap_present = swap_present(&mc->swap);
 	rc->free_pages = rc->high_wmark_pages = 0;
 	for (unsigned z = 0; z <= rc->reclaim_idx && z < mc->pm.nr_zones; z++) {
-		rc->free_pages += mc->pm.zones[z].nr_free;
-		rc->high_wmark_pages += mc->pm.zones[z].wmark[WMARK_HIGH];
+		rc->free_pages += pm_zone(&mc->pm, node, z)->nr_free;
+		rc->high_wmark_pages += pm_zone(&mc->pm, node, z)->wmark[WMARK_HIGH];
 	}
 	mc->in_reclaim = true;
 	mc->ref_pfn = FRAME_NONE;
-	mc->pc.ops->shrink(&mc->pc.ctx, rc);
+	mc->ops->shrink(&ns->pc.ctx, rc);
 	mc->ref_pfn = FRAME_NONE;
 	mc->in_reclaim = false;
 	scanned = rc->nr_scanned - scanned0;
@@ -418,7 +425,7 @@ static uint64_t shrink(struct machine *mc, struct reclaim_control *rc)
 	if (freed)
 		mc->m->tlb_shootdowns++; /* one batched flush per shrink_folio_list */
 	if (freed)
-		mc->kswapd.failures = 0;
+		ns->kswapd.failures = 0;
 	shadow_nodes_trim(mc); /* shrink_slab: the workingset shadow shrinker */
 	return scanned * mc->c_scan + (rc->nr_io - io0) * mc->c_swap_write;
 }
@@ -427,11 +434,11 @@ static uint64_t shrink(struct machine *mc, struct reclaim_control *rc)
 /* kswapd                                                                   */
 /* ====================================================================== */
 
-/* pgdat_balanced(): some eligible zone is above its high watermark. */
-static bool balanced(struct machine *mc, unsigned order, unsigned classzone)
+/* pgdat_balanced(): some eligible zone of @node is above its high watermark. */
+static bool balanced(struct machine *mc, unsigned node, unsigned order, unsigned classzone)
 {
 	for (unsigned z = 0; z <= classzone && z < mc->pm.nr_zones; z++) {
-		const struct zone *zone = &mc->pm.zones[z];
+		const struct zone *zone = pm_zone(&mc->pm, node, z);
 
 		if (!zone->managed)
 			continue;
@@ -441,18 +448,20 @@ static bool balanced(struct machine *mc, unsigned order, unsigned classzone)
 	return false;
 }
 
-static void kswapd_start_run(struct machine *mc, uint64_t when)
+static void kswapd_start_run(struct machine *mc, unsigned node, uint64_t when)
 {
-	mc->kswapd.running = true;
-	mc->kswapd.priority = DEF_PRIORITY;
-	mc->kswapd.run_reclaimed = 0;
+	struct kswapd *k = &mc->node[node].kswapd;
+
+	k->running = true;
+	k->priority = DEF_PRIORITY;
+	k->run_reclaimed = 0;
 	mc->m->pageoutrun++;
-	eventq_push(&mc->evq, when, EV_KSWAPD, 0);
+	eventq_push(&mc->evq, when, EV_KSWAPD, node);
 }
 
-void kswapd_wakeup(struct machine *mc, unsigned order, unsigned highest)
+void kswapd_wakeup(struct machine *mc, unsigned node, unsigned order, unsigned highest)
 {
-	struct kswapd *k = &mc->kswapd;
+	struct kswapd *k = &mc->node[node].kswapd;
 
 	if (k->running) {
 		if (highest > k->classzone)
@@ -461,7 +470,7 @@ void kswapd_wakeup(struct machine *mc, unsigned order, unsigned highest)
 			k->order = order;
 		return;
 	}
-	if (k->failures >= MAX_RECLAIM_RETRIES || balanced(mc, order, highest))
+	if (k->failures >= MAX_RECLAIM_RETRIES || balanced(mc, node, order, highest))
 		return;
 	k->order = order;
 	k->classzone = highest;
@@ -471,30 +480,31 @@ void kswapd_wakeup(struct machine *mc, unsigned order, unsigned highest)
 		k->nap_seq = UINT64_MAX;
 		mc->m->kswapd_low_wmark_hit_quickly++;
 	}
-	kswapd_start_run(mc, mc->now);
+	kswapd_start_run(mc, node, mc->now);
 }
 
 /* The run is over: nap if balanced, else count it and balance again. */
-static void kswapd_end_run(struct machine *mc, uint64_t t)
+static void kswapd_end_run(struct machine *mc, unsigned node, uint64_t t)
 {
-	struct kswapd *k = &mc->kswapd;
+	struct kswapd *k = &mc->node[node].kswapd;
 
 	k->running = false;
 	if (!k->run_reclaimed)
 		k->failures++;
-	if (balanced(mc, k->order, k->classzone)) {
+	if (balanced(mc, node, k->order, k->classzone)) {
 		k->napping = true;
-		k->nap_seq = eventq_push(&mc->evq, t + KSWAPD_NAP_NS, EV_KSWAPD_NAP, 0);
+		k->nap_seq = eventq_push(&mc->evq, t + KSWAPD_NAP_NS, EV_KSWAPD_NAP, node);
 		return;
 	}
 	mc->m->kswapd_high_wmark_hit_quickly++;
 	if (k->failures < MAX_RECLAIM_RETRIES)
-		kswapd_start_run(mc, t);
+		kswapd_start_run(mc, node, t);
 }
 
 void kswapd_event(struct machine *mc, const struct event *ev)
 {
-	struct kswapd *k = &mc->kswapd;
+	unsigned node = (unsigned)ev->arg;
+	struct kswapd *k = &mc->node[node].kswapd;
 	struct reclaim_control rc;
 	unsigned long goal = 0;
 	uint64_t cost, saved = mc->now;
@@ -503,23 +513,25 @@ void kswapd_event(struct machine *mc, const struct event *ev)
 		if (!k->napping || ev->seq != k->nap_seq)
 			return; /* cancelled by a wake-up */
 		k->napping = false;
-		if (!balanced(mc, k->order, k->classzone)) {
+		if (!balanced(mc, node, k->order, k->classzone)) {
 			mc->m->kswapd_high_wmark_hit_quickly++;
-			kswapd_start_run(mc, ev->time);
+			kswapd_start_run(mc, node, ev->time);
 		}
 		return; /* else: full sleep until the next wakeup_kswapd */
 	}
 	if (!k->running)
 		return;
-	if (balanced(mc, k->order, k->classzone)) {
-		kswapd_end_run(mc, ev->time);
+	if (balanced(mc, node, k->order, k->classzone)) {
+		kswapd_end_run(mc, node, ev->time);
 		return;
 	}
-	for (unsigned z = 0; z <= k->classzone && z < mc->pm.nr_zones; z++)
-		if (mc->pm.zones[z].managed)
-			goal += mc->pm.zones[z].wmark[WMARK_HIGH] > SWAP_CLUSTER_MAX
-			                ? mc->pm.zones[z].wmark[WMARK_HIGH]
-			                : SWAP_CLUSTER_MAX;
+	for (unsigned z = 0; z <= k->classzone && z < mc->pm.nr_zones; z++) {
+		const struct zone *zone = pm_zone(&mc->pm, node, z);
+
+		if (zone->managed)
+			goal += zone->wmark[WMARK_HIGH] > SWAP_CLUSTER_MAX ? zone->wmark[WMARK_HIGH]
+			                                                   : SWAP_CLUSTER_MAX;
+	}
 	rc = (struct reclaim_control){.reclaimer = RECLAIM_KSWAPD,
 	                              .nr_to_reclaim = goal,
 	                              .priority = k->priority,
@@ -527,17 +539,17 @@ void kswapd_event(struct machine *mc, const struct event *ev)
 	                              .new_cycle = k->priority == DEF_PRIORITY,
 	                              .reclaim_idx = k->classzone};
 	mc->now = ev->time; /* the policy sees kswapd's own clock */
-	cost = shrink(mc, &rc);
+	cost = shrink(mc, node, &rc);
 	mc->now = saved;
 	k->run_reclaimed += rc.nr_reclaimed;
 	/* balance_pgdat: raise priority when the step scanned less than it aimed at */
 	if (rc.nr_scanned < goal || !rc.nr_reclaimed)
 		k->priority--;
 	if (k->priority < 1) {
-		kswapd_end_run(mc, ev->time + cost);
+		kswapd_end_run(mc, node, ev->time + cost);
 		return;
 	}
-	eventq_push(&mc->evq, ev->time + (cost ? cost : 1), EV_KSWAPD, 0);
+	eventq_push(&mc->evq, ev->time + (cost ? cost : 1), EV_KSWAPD, node);
 }
 
 /* ====================================================================== */
@@ -610,6 +622,7 @@ static unsigned long direct_reclaim(struct machine *mc, uint32_t memcg, unsigned
 	                             .memcg = memcg,
 	                             .reclaim_idx = highest,
 	                             .new_cycle = true};
+	const uint8_t *order = mc->node[mc->alloc_node].order;
 	uint64_t stall = 0;
 
 	if (mc->in_reclaim)
@@ -619,8 +632,11 @@ static unsigned long direct_reclaim(struct machine *mc, uint32_t memcg, unsigned
 	for (int prio = DEF_PRIORITY; prio >= 0; prio--) {
 		rc.priority = prio;
 		rc.may_writepage = prio < DEF_PRIORITY - 2 || memcg;
-		stall += shrink(mc, &rc);
-		rc.new_cycle = false;
+		/* shrink_zones: every node of the zonelist once, in its order */
+		for (unsigned i = 0; i < mc->nr_nodes; i++) {
+			rc.new_cycle = prio == DEF_PRIORITY;
+			stall += shrink(mc, order[i], &rc);
+		}
 		if (rc.nr_reclaimed >= rc.nr_to_reclaim)
 			break;
 	}
@@ -629,37 +645,69 @@ static unsigned long direct_reclaim(struct machine *mc, uint32_t memcg, unsigned
 	return rc.nr_reclaimed;
 }
 
+/* zone_statistics(): the allocation wanted the local node and got @got. */
+static void numa_account(struct machine *mc, unsigned got)
+{
+	struct node_state *want = &mc->node[mc->alloc_node], *have = &mc->node[got];
+
+	if (got == mc->alloc_node) {
+		have->numa_hit++;
+		have->numa_local++;
+		mc->m->numa_hit++;
+		mc->m->numa_local++;
+		return;
+	}
+	have->numa_miss++;
+	want->numa_foreign++;
+	have->numa_other++;
+	mc->m->numa_miss++;
+	mc->m->numa_foreign++;
+	mc->m->numa_other++;
+}
+
 uint32_t mc_try_alloc(struct machine *mc, unsigned order, unsigned highest, enum zone_wmark wm)
 {
-	for (int z = (int)highest; z >= 0; z--) {
-		struct zone *zone = &mc->pm.zones[z];
-		uint32_t pfn;
+	const uint8_t *nodes = mc->node[mc->alloc_node].order;
 
-		if (!zone_watermark_ok(zone, order, zone->wmark[wm], highest))
-			continue;
-		pfn = buddy_alloc(&mc->pm, (unsigned)z, order);
-		if (pfn != FRAME_NONE) {
-			mc->m->pgalloc += 1ULL << order;
-			return pfn;
+	/* the zonelist: node by node in fallback order, each node's zones high to low */
+	for (unsigned i = 0; i < mc->nr_nodes; i++)
+		for (int z = (int)highest; z >= 0; z--) {
+			struct zone *zone = pm_zone(&mc->pm, nodes[i], (unsigned)z);
+			uint32_t pfn;
+
+			if (!zone->managed ||
+			    !zone_watermark_ok(zone, order, zone->wmark[wm], highest))
+				continue;
+			pfn = buddy_alloc(&mc->pm, (unsigned)(zone - mc->pm.zones), order);
+			if (pfn != FRAME_NONE) {
+				mc->m->pgalloc += 1ULL << order;
+				numa_account(mc, nodes[i]);
+				return pfn;
+			}
 		}
-	}
 	return FRAME_NONE;
 }
 
 /* should_reclaim_retry(): could some zone pass min if all its reclaimable pages were freed? */
 static bool worth_retrying(struct machine *mc, unsigned order, unsigned highest)
 {
-	uint64_t reclaimable = mc->m->nr_inactive_file + mc->m->nr_active_file;
+	(void)order;
+	for (unsigned n = 0; n < mc->nr_nodes; n++) {
+		struct policy_ctx *ctx = &mc->node[n].pc.ctx;
+		uint64_t reclaimable = policy_lru_size(ctx, 0, LRU_INACTIVE_FILE) +
+		                       policy_lru_size(ctx, 0, LRU_ACTIVE_FILE);
 
-	if (swap_nr_free(&mc->swap))
-		reclaimable += mc->m->nr_inactive_anon + mc->m->nr_active_anon;
-	for (unsigned z = 0; z <= highest && z < mc->pm.nr_zones; z++) {
-		struct zone *zone = &mc->pm.zones[z];
-		uint64_t avail = zone->nr_free + reclaimable;
+		if (swap_nr_free(&mc->swap))
+			reclaimable += policy_lru_size(ctx, 0, LRU_INACTIVE_ANON) +
+			               policy_lru_size(ctx, 0, LRU_ACTIVE_ANON);
+		for (unsigned z = 0; z <= highest && z < mc->pm.nr_zones; z++) {
+			struct zone *zone = pm_zone(&mc->pm, n, z);
+			uint64_t avail = zone->nr_free + reclaimable;
 
-		(void)order;
-		if (avail > zone->wmark[WMARK_MIN] + zone->lowmem_reserve[highest])
-			return true;
+			if (zone->managed &&
+			    avail > zone->wmark[WMARK_MIN] + zone->lowmem_reserve[highest])
+				return true;
+		}
 	}
 	return false;
 }
@@ -669,7 +717,8 @@ uint32_t mc_alloc_slowpath(struct machine *mc, unsigned order, unsigned highest)
 	unsigned no_progress = 0;
 	uint32_t pfn;
 
-	kswapd_wakeup(mc, order, highest);
+	for (unsigned i = 0; i < mc->nr_nodes; i++) /* wake_all_kswapds */
+		kswapd_wakeup(mc, mc->node[mc->alloc_node].order[i], order, highest);
 	pfn = mc_try_alloc(mc, order, highest, WMARK_MIN);
 	if (pfn != FRAME_NONE || mc->in_reclaim)
 		return pfn;
@@ -760,12 +809,17 @@ void mc_check_invariants(struct machine *mc)
 	uint64_t lru = m->nr_inactive_anon + m->nr_active_anon + m->nr_inactive_file +
 	               m->nr_active_file + m->nr_unevictable;
 	uint64_t anon = 0, file = 0, swapcached = 0, used = 0, charged[MMSIM_MAX_MEMCG] = {0};
+	uint64_t on_node[MAX_NODES] = {0};
 
 	for (uint64_t pfn = 0; pfn < mc->pm.nr_frames; pfn++) {
 		const struct frame *f = &mc->pm.frames[pfn];
 
 		if (!(f->flags & FRAME_LRU))
 			continue;
+		on_node[pfn_node(&mc->pm, (uint32_t)pfn)]++;
+		if (pfn_zone(&mc->pm, (uint32_t)pfn)->node != pfn_node(&mc->pm, (uint32_t)pfn))
+			inv_fail(mc, "frame's zone is on another node", pfn,
+			         pfn_zone(&mc->pm, (uint32_t)pfn)->node);
 		if (f->flags & FRAME_SWAPBACKED)
 			anon++;
 		else
@@ -776,6 +830,15 @@ void mc_check_invariants(struct machine *mc)
 			if (mc->swap.slot[f->next].cache != pfn + 1)
 				inv_fail(mc, "swap cache slot does not point back", f->next, pfn);
 		}
+	}
+	for (unsigned n = 0; n < mc->nr_nodes; n++) { /* each node's policy keeps its own pages */
+		uint64_t listed = 0;
+
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			listed += mc->node[n].pc.node_lru[l];
+		if (listed != on_node[n])
+			inv_fail(mc, "a node's LRU counts != its resident data pages", listed,
+			         on_node[n]);
 	}
 	if (lru != m->nr_anon_pages + m->nr_file_pages)
 		inv_fail(mc, "LRU gauges != resident data pages", lru,

@@ -38,9 +38,12 @@
  *
  * Ages advance on eviction, on activation by mark_page_accessed, when reclaim
  * puts a page back on an active list, and on an activated refault — for the
- * page's cgroup and every ancestor. mmsim has one node, so a lruvec is a
- * cgroup. Timestamps are not bucketed (the kernel drops low bits only when
- * memory has more pages than its shadow bits can count): 46 bits of age.
+ * page's cgroup and every ancestor. A lruvec is a (cgroup, node) pair: each
+ * node keeps its own ages, and the shadow names the node it was evicted from,
+ * so a page that refaults onto another node is judged against the lists of
+ * the node it left (workingset_test_recent's eviction_lruvec). Timestamps are not bucketed (the
+ * kernel drops low bits only when memory has more pages than its shadow bits can count): 46 bits of
+ * age.
  */
 #include "workingset.h"
 
@@ -55,10 +58,11 @@ void workingset_age(struct workingset *ws, uint32_t memcg, uint64_t n)
 		ws->age[0] += n;
 }
 
-uint64_t workingset_eviction(struct workingset *ws, uint32_t memcg, bool workingset)
+uint64_t workingset_eviction(struct workingset *ws, unsigned node, uint32_t memcg, bool workingset)
 {
-	uint64_t shadow = SHADOW_TAG | (uint64_t)memcg << 47 | (uint64_t)workingset << 46 |
-	                  (ws->age[memcg] & AGE_MASK);
+	uint64_t shadow = shadow_with_node((uint64_t)memcg << 47 | (uint64_t)workingset << 46 |
+	                                           (ws->age[memcg] & AGE_MASK),
+	                                   node);
 
 	workingset_age(ws, memcg, 1);
 	return shadow;

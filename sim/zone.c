@@ -29,6 +29,12 @@
  * (3G/1G split, 240 MiB vmalloc): Normal below 760 MiB, HighMem above.
  * Every layout also has an empty Movable zone, as kernels built with
  * ZONE_MOVABLE do (it only gains pages with kernelcore=/movablecore=).
+ *
+ * NUMA: machine.nodes > 1 splits memory into equal nodes by address, as
+ * numa=fake=N does; zones are address ranges, so node 0 holds DMA and DMA32
+ * and every node a Normal zone (the other zone indices of a node are empty).
+ * min_free_kbytes and the watermarks are computed over all nodes' zones
+ * (for_each_zone); lowmem_reserve within each node (for_each_online_pgdat).
  */
 #include "zone.h"
 
@@ -131,8 +137,10 @@ static bool zone_is_lowmem(const struct zone *z)
 static void setup_watermarks(struct physmem *pm, uint64_t user_min_free_kbytes)
 {
 	uint64_t lowmem_pages = 0, pages_min;
+	unsigned nz = pm_nr_flat(pm);
 
-	for (unsigned i = 0; i < pm->nr_zones; i++)
+	/* __setup_per_zone_wmarks: every zone of every node shares one min_free_kbytes */
+	for (unsigned i = 0; i < nz; i++)
 		if (zone_is_lowmem(&pm->zones[i]))
 			lowmem_pages += pm->zones[i].managed;
 	if (user_min_free_kbytes) {
@@ -143,7 +151,7 @@ static void setup_watermarks(struct physmem *pm, uint64_t user_min_free_kbytes)
 		pm->min_free_kbytes = v < 128 ? 128 : v > 262144 ? 262144 : v;
 	}
 	pages_min = pm->min_free_kbytes >> 2;
-	for (unsigned i = 0; i < pm->nr_zones; i++) {
+	for (unsigned i = 0; i < nz; i++) {
 		struct zone *z = &pm->zones[i];
 		uint64_t tmp = lowmem_pages ? pages_min * z->managed / lowmem_pages : 0;
 		uint64_t gap;
@@ -164,19 +172,21 @@ static void setup_watermarks(struct physmem *pm, uint64_t user_min_free_kbytes)
 	}
 }
 
+/* setup_per_zone_lowmem_reserve: within each node (pgdat) separately. */
 static void setup_lowmem_reserve(struct physmem *pm, const unsigned ratio[NR_ZONE_TYPES])
 {
-	for (unsigned i = 0; i < pm->nr_zones; i++) {
-		struct zone *z = &pm->zones[i];
-		unsigned r = ratio[z->type];
-		uint64_t managed = 0;
+	for (unsigned n = 0; n < pm->nr_nodes; n++)
+		for (unsigned i = 0; i < pm->nr_zones; i++) {
+			struct zone *z = pm_zone(pm, n, i);
+			unsigned r = ratio[z->type];
+			uint64_t managed = 0;
 
-		memset(z->lowmem_reserve, 0, sizeof(z->lowmem_reserve));
-		for (unsigned j = i + 1; j < pm->nr_zones; j++) {
-			managed += pm->zones[j].managed;
-			z->lowmem_reserve[j] = (!r || !z->managed) ? 0 : managed / r;
+			memset(z->lowmem_reserve, 0, sizeof(z->lowmem_reserve));
+			for (unsigned j = i + 1; j < pm->nr_zones; j++) {
+				managed += pm_zone(pm, n, j)->managed;
+				z->lowmem_reserve[j] = (!r || !z->managed) ? 0 : managed / r;
+			}
 		}
-	}
 }
 
 void buddy_init_zone(struct physmem *pm, unsigned zone_idx); /* buddy.c */
@@ -185,22 +195,51 @@ void physmem_init(struct physmem *pm, const struct zone_spec *specs, unsigned nr
                   uint64_t min_free_kbytes, unsigned watermark_scale_factor,
                   const unsigned ratio[NR_ZONE_TYPES])
 {
+	physmem_init_nodes(pm, specs, nr, 1, min_free_kbytes, watermark_scale_factor, ratio);
+}
+
+void physmem_init_nodes(struct physmem *pm, const struct zone_spec *specs, unsigned nr,
+                        unsigned nodes, uint64_t min_free_kbytes, unsigned watermark_scale_factor,
+                        const unsigned ratio[NR_ZONE_TYPES])
+{
+	uint64_t per_node;
+
 	memset(pm, 0, sizeof(*pm));
-	SIM_BUG_ON(nr == 0 || nr > MAX_ZONES);
+	SIM_BUG_ON(nr == 0 || nr > MAX_ZONES || nodes == 0 || nodes > MAX_NODES);
 	pm->nr_zones = nr;
+	pm->nr_nodes = nodes;
 	pm->watermark_scale_factor = watermark_scale_factor;
-	for (unsigned i = 0; i < nr; i++) {
-		pm->zones[i].type = specs[i].type;
-		pm->zones[i].start_pfn = specs[i].start_pfn;
-		pm->zones[i].end_pfn = specs[i].end_pfn;
-		pm->zones[i].managed = specs[i].end_pfn - specs[i].start_pfn;
+	for (unsigned i = 0; i < nr; i++)
 		if (specs[i].end_pfn > pm->nr_frames)
 			pm->nr_frames = specs[i].end_pfn;
-	}
+	/* equal nodes in whole max-order blocks, so that no buddy spans two nodes */
+	per_node = (pm->nr_frames / nodes) & ~((1ULL << BUDDY_MAX_ORDER) - 1);
+	for (unsigned n = 0; n < nodes; n++)
+		pm->node_start[n] = (uint32_t)(n * per_node);
+	pm->node_start[nodes] = (uint32_t)pm->nr_frames;
+	for (unsigned n = 0; n < nodes; n++)
+		for (unsigned i = 0; i < nr; i++) {
+			struct zone *z = pm_zone(pm, n, i);
+			uint32_t a = specs[i].start_pfn, b = specs[i].end_pfn;
+
+			/* the zone's address range intersected with the node's */
+			if (a < pm->node_start[n])
+				a = pm->node_start[n];
+			if (b > pm->node_start[n + 1])
+				b = pm->node_start[n + 1];
+			if (b < a)
+				b = a = pm->node_start[n + 1];
+			z->type = specs[i].type;
+			z->node = n;
+			z->idx = i;
+			z->start_pfn = a;
+			z->end_pfn = b;
+			z->managed = b - a;
+		}
 	pm->frames = frames_reserve(pm->nr_frames);
 	setup_watermarks(pm, min_free_kbytes);
 	setup_lowmem_reserve(pm, ratio);
-	for (unsigned i = 0; i < nr; i++)
+	for (unsigned i = 0; i < pm_nr_flat(pm); i++)
 		buddy_init_zone(pm, i);
 }
 

@@ -354,6 +354,106 @@ static void test_l2_hit_cost(void **state)
 	assert_int_equal(m.sim_time_ns, t0 + 300);
 }
 
+/* @n stores by pid @pid to consecutive pages from 0x10000000 (256 MiB: 2 MiB aligned). */
+static char *numa_stores(char *buf, size_t *off, int pid, int n)
+{
+	for (int i = 0; i < n; i++)
+		*off += (size_t)sprintf(buf + *off, ",%d,W,0x%x,1,,\n", pid, 0x10000000 + i * 4096);
+	return buf;
+}
+
+/*
+ * Two NUMA nodes of 32 MiB (machine.memory 64M): node 0 is DMA [0,4096) and
+ * DMA32 [4096,8192), node 1 DMA32 [8192,16384). min_free_kbytes =
+ * int_sqrt(65536 * 16) = 1024, pages_min 256 shared by managed pages: DMA 64,
+ * DMA32(0) 64, DMA32(1) 128; gap = tmp / 4, so LOW = 80, 80, 160.
+ * lowmem_reserve is per node: DMA keeps (DMA32 + Normal of node 0) / 256 = 16
+ * from user allocations, DMA32 keeps Normal / 256 = 0 (node 0 has no Normal).
+ * The fast path takes a zone while free > LOW + reserve, so node 0 serves
+ * (4096 - 80) + (4096 - 96) = 8016 allocations and node 1 then 8192 - 160.
+ * 9000 stores make 9000 data pages and 21 page-table pages (PGD, PUD, PMD,
+ * 18 PTE tables). With zone_reclaim_mode = 0 the rest spills to the other
+ * node without waking kswapd: numa_hit = 8016, numa_miss = numa_foreign =
+ * numa_other = 1005. Bound to node 1 instead: hit = 8032, miss = 989. Two
+ * processes of 100 pages spread over the nodes: every allocation is local,
+ * hit = 2 x (100 + 4).
+ */
+static void test_numa_fallback(void **state)
+{
+	const char *node0[] = {
+	        "machine.memory", "64M", "machine.nodes", "2", "numa.placement", "0", NULL};
+	const char *bound[] = {"machine.memory",
+	                       "64M",
+	                       "machine.nodes",
+	                       "2",
+	                       "numa.placement",
+	                       "0",
+	                       "numa.bind",
+	                       "1:1",
+	                       NULL};
+	const char *spread[] = {"machine.memory", "64M", "machine.nodes", "2", NULL};
+	struct metrics m;
+	char err[512], *body = malloc(9200 * 32);
+	size_t off = 0;
+
+	(void)state;
+	numa_stores(body, &off, 1, 9000);
+	assert_int_equal(mt_run(body, "linux", node0, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.numa_hit, 8016);
+	assert_int_equal(m.numa_local, 8016);
+	assert_int_equal(m.numa_miss, 1005);
+	assert_int_equal(m.numa_foreign, 1005);
+	assert_int_equal(m.numa_other, 1005);
+	assert_int_equal(m.kswapd_wakeups, 0);
+	assert_int_equal(m.nr_free_pages, 16384 - 9021);
+	assert_int_equal(mt_run(body, "linux", bound, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.numa_hit, 8032);
+	assert_int_equal(m.numa_miss, 989);
+	off = 0;
+	numa_stores(body, &off, 1, 100);
+	numa_stores(body, &off, 2, 100);
+	assert_int_equal(mt_run(body, "linux", spread, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.numa_hit, 208);
+	assert_int_equal(m.numa_miss, 0);
+	free(body);
+}
+
+/*
+ * Each node reclaims its own pages. One process (placed on node 0) stores to
+ * 10000 pages of a 32 MiB two-node machine with swap: it spills onto node 1,
+ * then reclaim swaps. The invariant checker verifies after every record that
+ * each node's policy instance lists exactly the data pages on that node's
+ * frames. A placement naming a node that does not exist is an error.
+ */
+static void test_numa_reclaim(void **state)
+{
+	const char *sets[] = {"machine.memory",
+	                      "32M",
+	                      "machine.nodes",
+	                      "2",
+	                      "swap.size",
+	                      "64M",
+	                      "debug.check_invariants",
+	                      "1",
+	                      NULL};
+	const char *bad[] = {
+	        "machine.memory", "32M", "machine.nodes", "2", "numa.placement", "2", NULL};
+	struct metrics m;
+	char err[512], *body = malloc(12000 * 32);
+	size_t off = 0;
+
+	(void)state;
+	numa_stores(body, &off, 1, 10000);
+	assert_int_equal(mt_run(body, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_true(m.pswpout > 0);
+	assert_true(m.numa_miss > 0);
+	assert_int_equal(m.numa_hit + m.numa_miss, m.pgalloc);
+	assert_int_equal(m.oom_kill, 0);
+	assert_int_equal(mt_run(body, "linux", bad, NULL, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "numa.placement"));
+	free(body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +469,8 @@ int main(void)
 	        cmocka_unit_test(test_process_streams),
 	        cmocka_unit_test(test_process_streams_fork),
 	        cmocka_unit_test(test_l2_hit_cost),
+	        cmocka_unit_test(test_numa_fallback),
+	        cmocka_unit_test(test_numa_reclaim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,7 @@ static void test_workingset_example(void **state)
 
 	(void)state;
 	ws.age[0] = 100;
-	shadow = workingset_eviction(&ws, 0, true);
+	shadow = workingset_eviction(&ws, 0, 0, true);
 	assert_int_equal(ws.age[0], 101); /* eviction advances the age after the snapshot */
 	assert_true(shadow_workingset(shadow));
 	workingset_age(&ws, 0, 2); /* two more evictions/activations: R = 103 */
@@ -51,7 +51,7 @@ static void test_workingset_example(void **state)
 	workingset_age(&ws, 1, 4);
 	assert_int_equal(ws.age[1], 4);
 	assert_int_equal(ws.age[0], 112);
-	assert_int_equal(shadow_memcg(workingset_eviction(&ws, 1, false)), 1);
+	assert_int_equal(shadow_memcg(workingset_eviction(&ws, 0, 1, false)), 1);
 }
 
 /* ---------------------------------------------------------------------- */
