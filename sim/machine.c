@@ -1117,7 +1117,6 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 			mc->alloc_node = cpu_node(mc, r->pid);
 			u64map_put(&mc->pid_node, r->pid, mc->alloc_node);
 		}
-		mc->cur_stale = true;
 		if (trace_op_is_file_io(r->op))
 			return file_io(mc, caller, r);
 	}
@@ -1182,11 +1181,8 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 	if (mc->cur != r->pid) {
 		switch_to(mc, mm);
 		mc->cur = r->pid;
-		mc->alloc_node = mm->node;
-	} else if (mc->cur_stale) {
-		mc->alloc_node = mm->node;
 	}
-	mc->cur_stale = false;
+	mc->alloc_node = mm->node; /* a syscall record of another pid may have moved it */
 	if (trace_op_is_mem(r->op)) {
 		uint64_t len = r->len ? r->len : 1, end = r->addr + len - 1;
 

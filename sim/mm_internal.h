@@ -127,7 +127,6 @@ struct machine {
 	struct node_state node[MAX_NODES];    /* per NUMA node: policy lists, ages, kswapd */
 	unsigned nr_nodes;                    /* machine.nodes */
 	unsigned alloc_node;                  /* node of the CPU allocating now (numa_node_id()) */
-	bool cur_stale;                       /* a syscall record moved alloc_node off cur's node */
 	unsigned next_cpu_node;               /* numa.placement = spread: the next process's node */
 	struct u64map pid_node;               /* numa.bind: pid -> node */
 	int fixed_node;                       /* numa.placement = a node number, else -1 */

@@ -620,8 +620,7 @@ static unsigned long direct_reclaim(struct machine *mc, uint32_t memcg, unsigned
 	struct reclaim_control rc = {.reclaimer = memcg ? RECLAIM_MEMCG : RECLAIM_DIRECT,
 	                             .nr_to_reclaim = SWAP_CLUSTER_MAX,
 	                             .memcg = memcg,
-	                             .reclaim_idx = highest,
-	                             .new_cycle = true};
+	                             .reclaim_idx = highest};
 	const uint8_t *order = mc->node[mc->alloc_node].order;
 	uint64_t stall = 0;
 
