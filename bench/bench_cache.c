@@ -8,7 +8,10 @@
  * prints accesses/s (median of 3 runs), misses and miss ratio. The time
  * includes trace decoding, as a user's run does.
  *
- *   bench_cache [--accesses N] [--pages N] [--capacity N] [POLICY...]
+ *   bench_cache [--accesses N] [--pages N] [--capacity N] [--decode-thread] [POLICY...]
+ *
+ * --decode-thread decodes the trace on a second thread (mmsim run's default on
+ * a host with more than one core); without it everything runs on one thread.
  */
 #include "bench_util.h"
 #include "cachesim.h"
@@ -25,6 +28,7 @@
 int main(int argc, char **argv)
 {
 	uint64_t accesses = 10000000, pages = 1000000, capacity = 100000;
+	bool threads = false;
 	const char *only[32];
 	int nr_only = 0;
 	char path[64], err[512];
@@ -38,6 +42,8 @@ int main(int argc, char **argv)
 			parse_size(argv[++i], &pages);
 		else if (!strcmp(argv[i], "--capacity") && i + 1 < argc)
 			parse_size(argv[++i], &capacity);
+		else if (!strcmp(argv[i], "--decode-thread"))
+			threads = true;
 		else if (nr_only < 32)
 			only[nr_only++] = argv[i];
 	}
@@ -61,7 +67,7 @@ int main(int argc, char **argv)
 		const struct reclaim_policy_ops *ops = policy_at(i);
 		struct config *cfg = config_new();
 		const char *traces[] = {path};
-		struct trace_open_opts topts = {0};
+		struct trace_open_opts topts = {.decode_thread = threads};
 		struct cachesim_opts o = {.capacity = capacity,
 		                          .ops = ops,
 		                          .cfg = cfg,

@@ -30,9 +30,16 @@
  * records, for every touch, the position of the next touch of the same page;
  * policy_next_use() returns it during page_added/page_accessed.
  *
- * Hot path: records are decoded in batches into one buffer; a touch is one
- * hash probe (open addressing, linear probing, keys in a flat array) plus,
- * only for policies that ask for it, one page_accessed call. No allocation.
+ * Hot path: records come in decoded batches (trace_read_batch, no copy; decoded
+ * on a second thread when the caller asks) and are expanded into
+ * a batch of touches (key, home slot, flags), so that the hash slot of the
+ * touch CS_PREFETCH ahead can be prefetched while this one is handled. A
+ * touch is one hash probe (open addressing, linear probing; a slot holds the
+ * key and its frame, one cache line) plus, only for policies that ask for it,
+ * one page_accessed call. A frame's key and flags sit just before the
+ * policy's private bytes for it (policy_core_init's mech_bytes), so a hit
+ * reads the frame's flags and the policy's links from the same line. No
+ * allocation.
  */
 #include "cachesim.h"
 
@@ -46,7 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CS_BATCH      4096       /* records decoded per trace_read */
+#define CS_TOUCHES    1024       /* touches staged per simulate() (fits L1 with its record batch) */
+#define CS_PREFETCH   8          /* touches between a slot's prefetch and its probe */
 #define CS_PAGE_SHIFT 12         /* 4 KiB pages */
 #define CS_PAGE_BITS  44         /* page numbers below 2^44 (addresses below 2^56) */
 #define CS_OWNER_BITS 19         /* distinct (pid | file) owners per run */
@@ -55,6 +63,32 @@
 #define CSF_REF   0x01u /* accessed since the policy last looked */
 #define CSF_DIRTY 0x02u /* written since loaded */
 #define CSF_FILE  0x04u /* page-cache page */
+
+/* Staged touch flags. */
+#define CST_WRITE 0x01u /* a store or write() */
+#define CST_FILE  0x02u /* a page-cache page */
+#define CST_TIME  0x04u /* first touch of a timed record: ttime[] is valid */
+
+/* key -> frame table entry. */
+struct cs_slot {
+	uint64_t key; /* CS_EMPTY = free */
+	uint32_t pfn;
+	uint32_t pad;
+};
+
+/* The mechanism's bytes per frame, just before the policy's. */
+struct cs_frame {
+	uint64_t key;  /* page key */
+	uint8_t flags; /* CSF_* */
+};
+
+/* One batch of touches, in trace order (home slots are recomputed: a multiply is cheaper than
+ * another array in L1). */
+struct cs_touches {
+	uint64_t key[CS_TOUCHES];
+	uint64_t time[CS_TOUCHES]; /* record time, where CST_TIME */
+	uint8_t fl[CS_TOUCHES];    /* CST_* */
+};
 
 struct cachesim {
 	struct policy_core pc; /* the policy and its private area */
@@ -65,11 +99,9 @@ struct cachesim {
 	uint32_t next_fresh;     /* frames never used yet: next_fresh..capacity-1 */
 	uint32_t *free_stack;    /* frames freed by eviction */
 	uint32_t nr_free_stack;  /* entries on free_stack */
-	uint64_t *fkey;          /* page key per frame */
-	uint8_t *fflags;         /* CSF_* per frame */
-	uint64_t *hkeys;         /* key -> frame table: keys (CS_EMPTY = free) */
-	uint32_t *hvals;         /* ... frames */
+	struct cs_slot *ht;      /* key -> frame table */
 	uint64_t hmask;          /* table size - 1 */
+	struct cs_touches *tb;   /* the staged batch */
 	struct u64map owners;    /* (kind << 32 | pid or file) -> owner index */
 	uint64_t last_owner;     /* one-entry cache of owners */
 	uint64_t last_owner_idx; /* ... its index */
@@ -150,46 +182,56 @@ static int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t
 
 /* ---- key -> frame table ---- */
 
-static inline uint64_t ht_slot(const struct cachesim *cs, uint64_t key)
+/* The slot holding @key, or the free slot ending its probe from @home. */
+static inline uint64_t ht_probe(const struct cachesim *cs, uint64_t key, uint64_t home)
 {
-	uint64_t i = u64map_hash(key) & cs->hmask;
+	uint64_t i = home;
 
-	while (cs->hkeys[i] != CS_EMPTY && cs->hkeys[i] != key)
+	while (cs->ht[i].key != CS_EMPTY && cs->ht[i].key != key)
 		i = (i + 1) & cs->hmask;
 	return i;
+}
+
+static inline uint64_t ht_home(const struct cachesim *cs, uint64_t key)
+{
+	return u64map_hash(key) & cs->hmask;
 }
 
 /* Backward-shift deletion: no tombstones, probe chains stay short. */
 static void ht_delete(struct cachesim *cs, uint64_t key)
 {
-	uint64_t i = ht_slot(cs, key), j = i;
+	uint64_t i = ht_probe(cs, key, ht_home(cs, key)), j = i;
 
-	SIM_BUG_ON(cs->hkeys[i] != key);
+	SIM_BUG_ON(cs->ht[i].key != key);
 	for (;;) {
 		j = (j + 1) & cs->hmask;
-		if (cs->hkeys[j] == CS_EMPTY)
+		if (cs->ht[j].key == CS_EMPTY)
 			break;
-		uint64_t home = u64map_hash(cs->hkeys[j]) & cs->hmask;
+		uint64_t home = ht_home(cs, cs->ht[j].key);
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-			cs->hkeys[i] = cs->hkeys[j];
-			cs->hvals[i] = cs->hvals[j];
+			cs->ht[i] = cs->ht[j];
 			i = j;
 		}
 	}
-	cs->hkeys[i] = CS_EMPTY;
+	cs->ht[i].key = CS_EMPTY;
 }
 
 /* ---- mechanism for the policy ---- */
 
+static inline struct cs_frame *frame(const struct cachesim *cs, uint32_t pfn)
+{
+	return policy_core_mech_frame(&cs->pc, pfn);
+}
+
 static uint64_t cs_page_key(void *mech, uint32_t pfn)
 {
-	return ((struct cachesim *)mech)->fkey[pfn];
+	return frame(mech, pfn)->key;
 }
 
 static unsigned cs_page_flags(void *mech, uint32_t pfn)
 {
-	uint8_t f = ((struct cachesim *)mech)->fflags[pfn];
+	uint8_t f = frame(mech, pfn)->flags;
 
 	return ((f & CSF_FILE) ? PGF_FILE : 0) | ((f & CSF_DIRTY) ? PGF_DIRTY : 0);
 }
@@ -210,30 +252,31 @@ static unsigned cs_page_zone(void *mech, uint32_t pfn)
 
 static int cs_page_referenced(void *mech, uint32_t pfn)
 {
-	struct cachesim *cs = mech;
-	int ref = cs->fflags[pfn] & CSF_REF;
+	struct cs_frame *f = frame(mech, pfn);
+	int ref = f->flags & CSF_REF;
 
-	cs->fflags[pfn] &= (uint8_t)~CSF_REF;
+	f->flags &= (uint8_t)~CSF_REF;
 	return ref ? 1 : 0;
 }
 
 static enum reclaim_result cs_reclaim_page(void *mech, struct reclaim_control *rc, uint32_t pfn)
 {
 	struct cachesim *cs = mech;
+	struct cs_frame *f = frame(cs, pfn);
 
 	cs->m->evictions++;
-	if (cs->fflags[pfn] & CSF_DIRTY)
+	if (f->flags & CSF_DIRTY)
 		cs->m->dirty_evictions++;
-	if (cs->fflags[pfn] & CSF_FILE)
+	if (f->flags & CSF_FILE)
 		cs->m->nr_file_pages--;
 	else
 		cs->m->nr_anon_pages--;
 	if (cs->pc.ops->shadow_of) /* the policy's own refault history */
-		u64map_put(&cs->shadows, cs->fkey[pfn], cs->pc.ops->shadow_of(&cs->pc.ctx, pfn));
-	ht_delete(cs, cs->fkey[pfn]);
+		u64map_put(&cs->shadows, f->key, cs->pc.ops->shadow_of(&cs->pc.ctx, pfn));
+	ht_delete(cs, f->key);
 	cs->pc.ops->page_removed(&cs->pc.ctx, pfn);
 	policy_core_forget(&cs->pc, pfn);
-	cs->fflags[pfn] = 0;
+	f->flags = 0;
 	cs->free_stack[cs->nr_free_stack++] = pfn;
 	cs->used--;
 	rc->nr_reclaimed++;
@@ -253,7 +296,16 @@ static bool cs_incoming_key(void *mech, uint64_t *key)
 	return true;
 }
 
+/* The next victim's hash slot (its home: most keys sit there). */
+static void cs_prefetch(void *mech, uint32_t pfn)
+{
+	struct cachesim *cs = mech;
+
+	__builtin_prefetch(&cs->ht[ht_home(cs, frame(cs, pfn)->key)]);
+}
+
 static const struct policy_mech_ops cachesim_mech = {
+        .prefetch = cs_prefetch,
         .page_key = cs_page_key,
         .page_flags = cs_page_flags,
         .page_memcg = cs_page_memcg,
@@ -271,9 +323,11 @@ static int open_trace(struct cachesim *cs, const char *path, struct trace_reader
 	return trace_open(r, path, cs->o->topts, cs->err, cs->errlen);
 }
 
+static void record_error(struct cachesim *cs, const char *path, struct trace_reader *r, long n,
+                         long i);
+
 /* Every page touch of the traces, in order, as page keys (*keys is malloc'ed). */
-static int collect_touches(struct cachesim *cs, struct trace_rec *buf, uint64_t **keys,
-                           uint64_t *nr)
+static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr)
 {
 	uint64_t cap = 1 << 20, n_keys = 0;
 	uint64_t *k = xmalloc(cap * sizeof(uint64_t));
@@ -284,21 +338,15 @@ static int collect_touches(struct cachesim *cs, struct trace_rec *buf, uint64_t 
 
 		if (open_trace(cs, cs->o->traces[t], &r))
 			goto fail;
-		while ((n = trace_read(r, buf, CS_BATCH)) > 0) {
+		const struct trace_rec *buf;
+
+		while ((n = trace_read_batch(r, &buf)) > 0) {
 			for (long i = 0; i < n; i++) {
 				uint64_t prefix, first, last;
 				int kind = record_pages(cs, &buf[i], &prefix, &first, &last);
 
 				if (kind < 0) {
-					char why[256];
-
-					snprintf(why, sizeof(why), "%s", cs->err);
-					snprintf(cs->err, cs->errlen, "%s: record %llu: %s",
-					         cs->o->traces[t],
-					         (unsigned long long)(trace_records_read(r) -
-					                              (uint64_t)n + (uint64_t)i +
-					                              1),
-					         why);
+					record_error(cs, cs->o->traces[t], r, n, i);
 					trace_close(r);
 					goto fail;
 				}
@@ -327,12 +375,12 @@ fail:
 }
 
 /* First pass: next-use position of every touch. */
-static int first_pass(struct cachesim *cs, struct trace_rec *buf)
+static int first_pass(struct cachesim *cs)
 {
 	struct u64map last;
 	uint64_t *keys;
 
-	if (collect_touches(cs, buf, &keys, &cs->nr_touches))
+	if (collect_touches(cs, &keys, &cs->nr_touches))
 		return -1;
 	u64map_init(&last, 1 << 16);
 	cs->next_use = xmalloc((cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
@@ -355,7 +403,6 @@ int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *n
                      size_t errlen)
 {
 	struct cachesim *cs = xcalloc(1, sizeof(*cs));
-	struct trace_rec *buf = xmalloc(CS_BATCH * sizeof(*buf));
 	int ret;
 
 	cs->o = o;
@@ -363,9 +410,8 @@ int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *n
 	cs->errlen = errlen;
 	u64map_init(&cs->owners, 64);
 	cs->last_owner = UINT64_MAX;
-	ret = collect_touches(cs, buf, keys, nr);
+	ret = collect_touches(cs, keys, nr);
 	u64map_free(&cs->owners);
-	free(buf);
 	free(cs);
 	return ret;
 }
@@ -389,9 +435,11 @@ static inline void advance(struct cachesim *cs, uint64_t dt)
 	}
 }
 
-static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
+static void miss(struct cachesim *cs, uint64_t key, uint64_t home, unsigned fl)
 {
 	const struct reclaim_policy_ops *ops = cs->pc.ops;
+	bool write = fl & CST_WRITE, file = fl & CST_FILE;
+	struct cs_frame *f;
 	uint32_t pfn;
 	uint64_t slot;
 
@@ -414,11 +462,12 @@ static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
 	}
 	pfn = cs->nr_free_stack ? cs->free_stack[--cs->nr_free_stack] : cs->next_fresh++;
 	cs->used++;
-	slot = ht_slot(cs, key);
-	cs->hkeys[slot] = key;
-	cs->hvals[slot] = pfn;
-	cs->fkey[pfn] = key;
-	cs->fflags[pfn] = (uint8_t)((write ? CSF_DIRTY : 0) | (file ? CSF_FILE : 0));
+	slot = ht_probe(cs, key, home); /* again: the eviction may have shifted slots */
+	cs->ht[slot].key = key;
+	cs->ht[slot].pfn = pfn;
+	f = frame(cs, pfn);
+	f->key = key;
+	f->flags = (uint8_t)((write ? CSF_DIRTY : 0) | (file ? CSF_FILE : 0));
 	if (file)
 		cs->m->nr_file_pages++;
 	else
@@ -441,10 +490,69 @@ static void miss(struct cachesim *cs, uint64_t key, bool write, bool file)
 	ops->page_added(&cs->pc.ctx, pfn, add);
 }
 
-static int replay(struct cachesim *cs, struct trace_rec *buf)
+/* Run the @nt staged touches. */
+static void simulate(struct cachesim *cs, uint32_t nt)
 {
 	const struct reclaim_policy_ops *ops = cs->pc.ops;
+	const struct cs_touches *tb = cs->tb;
 	bool future = ops->needs_future;
+
+	for (uint32_t j = 0; j < nt && j < 2 * CS_PREFETCH; j++)
+		__builtin_prefetch(&cs->ht[ht_home(cs, tb->key[j])]);
+	for (uint32_t j = 0; j < nt; j++) {
+		uint64_t key = tb->key[j], home = ht_home(cs, key), s;
+		unsigned fl = tb->fl[j];
+
+		if (j + 2 * CS_PREFETCH < nt)
+			__builtin_prefetch(&cs->ht[ht_home(cs, tb->key[j + 2 * CS_PREFETCH])]);
+		if (j + CS_PREFETCH < nt) { /* its slot should be here by now: fetch its frame */
+			const struct cs_slot *h = &cs->ht[ht_home(cs, tb->key[j + CS_PREFETCH])];
+
+			if (h->key == tb->key[j + CS_PREFETCH])
+				__builtin_prefetch(frame(cs, h->pfn));
+		}
+		if ((fl & CST_TIME) && tb->time[j] > cs->now)
+			advance(cs, tb->time[j] - cs->now);
+		s = ht_probe(cs, key, home);
+		cs->m->accesses++;
+		if (future)
+			cs->pc.next_use = cs->next_use[cs->touch];
+		cs->touch++;
+		if (cs->ht[s].key == key) {
+			uint32_t pfn = cs->ht[s].pfn;
+
+			frame(cs, pfn)->flags |=
+			        (uint8_t)(CSF_REF | ((fl & CST_WRITE) ? CSF_DIRTY : 0));
+			if (ops->page_accessed)
+				ops->page_accessed(&cs->pc.ctx, pfn,
+				                   (fl & CST_WRITE) ? PG_ACC_WRITE : 0);
+			advance(cs, cs->cost_access);
+		} else {
+			miss(cs, key, home, fl);
+			advance(cs, cs->cost_access + cs->cost_miss);
+		}
+	}
+}
+
+/* "TRACE: record N: why" for the record at @i of a batch of @n. */
+static void record_error(struct cachesim *cs, const char *path, struct trace_reader *r, long n,
+                         long i)
+{
+	char why[256];
+
+	snprintf(why, sizeof(why), "%s", cs->err);
+	snprintf(cs->err, cs->errlen, "%s: record %llu: %s", path,
+	         (unsigned long long)(trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1), why);
+}
+
+/*
+ * Replay: each decoded batch of records is expanded into batches of touches
+ * (a record spanning many pages may continue into the next batch), and each
+ * batch of touches is simulated.
+ */
+static int replay(struct cachesim *cs)
+{
+	struct cs_touches *tb = cs->tb;
 	uint64_t shown = 0;
 	time_t last_shown = 0;
 
@@ -454,57 +562,53 @@ static int replay(struct cachesim *cs, struct trace_rec *buf)
 
 		if (open_trace(cs, cs->o->traces[t], &r))
 			return -1;
-		while ((n = trace_read(r, buf, CS_BATCH)) > 0) {
-			for (long i = 0; i < n; i++) {
-				const struct trace_rec *rec = &buf[i];
-				uint64_t prefix, first, last;
-				int k = record_pages(cs, rec, &prefix, &first, &last);
-				bool write = rec->op == TRACE_OP_W || rec->op == TRACE_OP_WRITE;
-				bool file = trace_op_is_file_io(rec->op);
+		const struct trace_rec *buf;
 
-				if (k <= 0) {
-					if (k < 0) {
-						char why[256];
+		while ((n = trace_read_batch(r, &buf)) > 0) {
+			uint64_t prefix = 0, p = 1, last = 0; /* the record being expanded */
+			unsigned fl = 0, tfl = 0;
+			long i = 0;
 
-						snprintf(why, sizeof(why), "%s", cs->err);
-						snprintf(
-						        cs->err, cs->errlen, "%s: record %llu: %s",
-						        cs->o->traces[t],
-						        (unsigned long long)(trace_records_read(r) -
-						                             (uint64_t)n +
-						                             (uint64_t)i + 1),
-						        why);
-						trace_close(r);
-						return -1;
+			while (i < n) {
+				uint32_t nt = 0;
+
+				while (nt < CS_TOUCHES && i < n) {
+					if (p > last) { /* start record i */
+						const struct trace_rec *rec = &buf[i];
+						int k = record_pages(cs, rec, &prefix, &p, &last);
+
+						if (k < 0) {
+							record_error(cs, cs->o->traces[t], r, n, i);
+							trace_close(r);
+							return -1;
+						}
+						if (k == 0) {
+							p = 1, last = 0;
+							i++;
+							continue;
+						}
+						fl = (rec->op == TRACE_OP_W ||
+						                      rec->op == TRACE_OP_WRITE
+						              ? CST_WRITE
+						              : 0) |
+						     (trace_op_is_file_io(rec->op) ? CST_FILE : 0);
+						tfl = 0;
+						if (rec->flags & TREC_TIME) {
+							tb->time[nt] = rec->time;
+							tfl = CST_TIME;
+						}
 					}
-					continue;
-				}
-				if ((rec->flags & TREC_TIME) && rec->time > cs->now)
-					advance(cs, rec->time - cs->now);
-				for (uint64_t p = first; p <= last; p++) {
-					uint64_t key = prefix | p;
-					uint64_t s = ht_slot(cs, key);
+					for (; nt < CS_TOUCHES && p <= last; p++, nt++) {
+						uint64_t key = prefix | p;
 
-					cs->m->accesses++;
-					if (future)
-						cs->pc.next_use = cs->next_use[cs->touch];
-					cs->touch++;
-					if (cs->hkeys[s] == key) {
-						uint32_t pfn = cs->hvals[s];
-
-						cs->fflags[pfn] |=
-						        (uint8_t)(CSF_REF |
-						                  (write ? CSF_DIRTY : 0));
-						if (ops->page_accessed)
-							ops->page_accessed(&cs->pc.ctx, pfn,
-							                   write ? PG_ACC_WRITE
-							                         : 0);
-						advance(cs, cs->cost_access);
-					} else {
-						miss(cs, key, write, file);
-						advance(cs, cs->cost_access + cs->cost_miss);
+						tb->key[nt] = key;
+						tb->fl[nt] = (uint8_t)(fl | tfl);
+						tfl = 0;
 					}
+					if (p > last)
+						i++;
 				}
+				simulate(cs, nt);
 			}
 			if (cs->o->progress && cs->m->accesses - shown > (1u << 22)) {
 				time_t now = time(NULL);
@@ -534,7 +638,6 @@ static int replay(struct cachesim *cs, struct trace_rec *buf)
 int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, size_t errlen)
 {
 	struct cachesim *cs;
-	struct trace_rec *buf;
 	uint64_t table = 16;
 	int ret = -1;
 
@@ -550,15 +653,14 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	cs->err = err;
 	cs->errlen = errlen;
 	cs->capacity = (uint32_t)o->capacity;
-	cs->fkey = xmalloc((size_t)cs->capacity * sizeof(uint64_t));
-	cs->fflags = xcalloc(cs->capacity, 1);
 	cs->free_stack = xmalloc((size_t)cs->capacity * sizeof(uint32_t));
 	while (table < 2 * o->capacity)
 		table <<= 1;
-	cs->hkeys = xmalloc(table * sizeof(uint64_t));
-	cs->hvals = xmalloc(table * sizeof(uint32_t));
-	memset(cs->hkeys, 0xff, table * sizeof(uint64_t));
+	cs->ht = host_reserve(table * sizeof(*cs->ht));
+	for (uint64_t i = 0; i < table; i++)
+		cs->ht[i].key = CS_EMPTY;
 	cs->hmask = table - 1;
+	cs->tb = xmalloc(sizeof(*cs->tb));
 	u64map_init(&cs->owners, 64);
 	u64map_init(&cs->shadows, 64);
 	cs->last_owner = UINT64_MAX;
@@ -566,13 +668,13 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	cs->cost_miss = config_time_ns(o->cfg, "cost.major_fault");
 	cs->interval = config_time_ns(o->cfg, "metrics.interval");
 	cs->next_tick = cs->interval;
-	buf = xmalloc(CS_BATCH * sizeof(*buf));
 
-	if (o->ops->needs_future && first_pass(cs, buf))
+	if (o->ops->needs_future && first_pass(cs))
 		goto out;
-	if (policy_core_init(&cs->pc, o->ops, &cachesim_mech, cs, o->cfg, m, cs->capacity))
+	if (policy_core_init(&cs->pc, o->ops, &cachesim_mech, cs, o->cfg, m, cs->capacity,
+	                     sizeof(struct cs_frame)))
 		goto out_policy;
-	if (replay(cs, buf))
+	if (replay(cs))
 		goto out_policy;
 	m->sim_time_ns = cs->now;
 	m->nr_free_pages = cs->capacity - cs->used;
@@ -582,14 +684,11 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 out_policy:
 	policy_core_destroy(&cs->pc);
 out:
-	free(buf);
 	free(cs->next_use);
 	u64map_free(&cs->owners);
 	u64map_free(&cs->shadows);
-	free(cs->hkeys);
-	free(cs->hvals);
-	free(cs->fkey);
-	free(cs->fflags);
+	host_release(cs->ht, (cs->hmask + 1) * sizeof(*cs->ht));
+	free(cs->tb);
 	free(cs->free_stack);
 	free(cs);
 	return ret;

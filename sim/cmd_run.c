@@ -35,13 +35,17 @@ static void run_usage(FILE *out)
 	        "      --capacity PAGES   cache mode: exactly PAGES frames for data pages,\n"
 	        "                         one victim per miss, nothing else modelled\n"
 	        "      --from FORMAT      trace format (default: detected)\n"
+	        "      --decode-thread on|off|auto\n"
+	        "                         decode the trace on a second thread, ahead of the\n"
+	        "                         simulation; results are identical either way\n"
+	        "                         (default auto: on when the host has more than one core)\n"
 	        "  -q, --quiet            no progress on stderr\n"
 	        "  -h, --help             this help\n\n"
 	        "Exit status: 0 success (an OOM kill is a result), 1 bad input or runtime\n"
 	        "error (no OUTDIR written), 2 usage error.\n");
 }
 
-enum { OPT_MEMCG = 256, OPT_INTERVAL, OPT_SEED, OPT_CAPACITY, OPT_FROM };
+enum { OPT_MEMCG = 256, OPT_INTERVAL, OPT_SEED, OPT_CAPACITY, OPT_FROM, OPT_DECODE_THREAD };
 
 static const struct option run_options[] = {
         {"config", required_argument, NULL, 'c'},
@@ -54,6 +58,7 @@ static const struct option run_options[] = {
         {"seed", required_argument, NULL, OPT_SEED},
         {"capacity", required_argument, NULL, OPT_CAPACITY},
         {"from", required_argument, NULL, OPT_FROM},
+        {"decode-thread", required_argument, NULL, OPT_DECODE_THREAD},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -66,7 +71,7 @@ int cmd_run(int argc, char **argv)
 	const char *policy_name = NULL;
 	char err[1024], joined[4096] = "";
 	uint64_t seed = 1, capacity = 0;
-	bool quiet = false;
+	bool quiet = false, decode_thread = sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	int c, ret = EXIT_USAGE, li;
 	/* -s and the shorthands apply after -c, in command-line order. */
 	const char **sets = xcalloc((size_t)argc + 1, 2 * sizeof(char *));
@@ -126,6 +131,15 @@ int cmd_run(int argc, char **argv)
 		case OPT_FROM:
 			from = optarg;
 			break;
+		case OPT_DECODE_THREAD:
+			if (!strcmp(optarg, "on") || !strcmp(optarg, "off"))
+				decode_thread = !strcmp(optarg, "on");
+			else if (strcmp(optarg, "auto")) {
+				usage_error("run", "bad --decode-thread '%s' (on, off or auto)",
+				            optarg);
+				goto out;
+			}
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -176,7 +190,7 @@ int cmd_run(int argc, char **argv)
 
 	struct output out;
 	struct metrics m;
-	struct trace_open_opts topts = {.format = from};
+	struct trace_open_opts topts = {.format = from, .decode_thread = decode_thread};
 	struct cachesim_opts co = {
 	        .capacity = capacity,
 	        .ops = ops,

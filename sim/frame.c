@@ -6,25 +6,14 @@
  */
 #include "frame.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/mman.h>
+#include "util.h"
 
 struct frame *frames_reserve(uint64_t nr)
 {
-	size_t bytes = (size_t)(nr ? nr : 1) * sizeof(struct frame);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED) {
-		fprintf(stderr, "mmsim: cannot reserve %zu bytes for frame descriptors\n", bytes);
-		abort();
-	}
-	return p;
+	return host_reserve((size_t)(nr ? nr : 1) * sizeof(struct frame));
 }
 
 void frames_release(struct frame *f, uint64_t nr)
 {
-	if (f)
-		munmap(f, (size_t)(nr ? nr : 1) * sizeof(struct frame));
+	host_release(f, (size_t)(nr ? nr : 1) * sizeof(struct frame));
 }

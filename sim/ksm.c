@@ -50,7 +50,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define NONE            UINT32_MAX
 #define ZERO_DUP        (UINT32_MAX - 1) /* item merged into the zero page */
@@ -135,13 +134,7 @@ struct ksm *ksm_create(struct machine *mc)
 	k->c_cmp = config_time_ns(cfg, "cost.ksm_compare");
 	k->c_merge = config_time_ns(cfg, "cost.ksm_merge");
 	k->nr_frames = mc->pm.nr_frames;
-	k->content = mmap(NULL, k->nr_frames * sizeof(uint64_t), PROT_READ | PROT_WRITE,
-	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (k->content == MAP_FAILED) {
-		mm_error("cannot reserve KSM content for %llu frames",
-		         (unsigned long long)k->nr_frames);
-		abort();
-	}
+	k->content = host_reserve(k->nr_frames * sizeof(uint64_t));
 	k->unique = 1ULL << 63;
 	k->free_item = k->free_dup = NONE;
 	k->zero_pfn = NONE;
@@ -156,7 +149,7 @@ void ksm_destroy(struct ksm *k)
 {
 	if (!k)
 		return;
-	munmap(k->content, k->nr_frames * sizeof(uint64_t));
+	host_release(k->content, k->nr_frames * sizeof(uint64_t));
 	u64map_free(&k->item_of);
 	u64map_free(&k->stable);
 	u64map_free(&k->unstable);

@@ -51,8 +51,6 @@
 #include <string.h>
 #include <time.h>
 
-#define MC_BATCH 4096 /* records per trace_read */
-
 /* ====================================================================== */
 /* Allocation                                                               */
 /* ====================================================================== */
@@ -1567,7 +1565,6 @@ int mc_run_record(struct machine *mc, const struct trace_rec *rec)
 int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size_t errlen)
 {
 	struct machine *mc = xcalloc(1, sizeof(*mc));
-	struct trace_rec *buf = NULL;
 	struct metrics scratch; /* absorbs the counting of the final teardown */
 	unsigned nodes_up = 0;  /* policy instances initialised */
 	int ret = -1;
@@ -1602,15 +1599,15 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 			goto out;
 		goto done;
 	}
-	buf = xmalloc(MC_BATCH * sizeof(*buf));
 	for (int t = 0; t < o->nr_traces; t++) {
+		const struct trace_rec *buf;
 		struct trace_reader *r;
 		long n;
 
 		if (trace_open(&r, o->traces[t], o->topts, err, errlen))
 			goto out;
 		mc->trace = o->traces[t];
-		while ((n = trace_read(r, buf, MC_BATCH)) > 0) {
+		while ((n = trace_read_batch(r, &buf)) > 0) {
 			for (long i = 0; i < n; i++) {
 				const struct trace_rec *rec = &buf[i];
 
@@ -1654,7 +1651,6 @@ out:
 	while (nodes_up--) /* node 0 owns the shared arrays: last */
 		policy_core_destroy(&mc->node[nodes_up].pc);
 out_pm:
-	free(buf);
 	eventq_free(&mc->evq);
 	u64map_free(&mc->pid_map);
 	u64map_free(&mc->pagecache);

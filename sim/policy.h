@@ -137,15 +137,18 @@ enum lru_list {
  */
 struct policy_ctx {
 	void *state;              /* the policy's own state, set by init() */
-	unsigned char *priv_base; /* page_priv_size bytes per frame */
+	unsigned char *priv_base; /* page_priv_size bytes per frame, priv_stride apart */
 	size_t priv_size;         /* == ops->page_priv_size */
+	size_t priv_stride;       /* bytes from one frame's area to the next (>= priv_size:
+	                           * the mechanism may keep its own per-frame bytes beside
+	                           * the policy's, so both share a cache line) */
 	uint32_t nr_frames;       /* frames the policy may see (capacity in cache mode) */
 };
 
 /* policy_priv() - the policy's private bytes for @pfn. */
 static inline void *policy_priv(struct policy_ctx *ctx, uint32_t pfn)
 {
-	return ctx->priv_base + (size_t)pfn * ctx->priv_size;
+	return ctx->priv_base + (size_t)pfn * ctx->priv_stride;
 }
 
 struct reclaim_policy_ops {
@@ -200,6 +203,14 @@ enum reclaim_result {
  */
 enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_control *rc,
                                         uint32_t pfn);
+
+/*
+ * policy_prefetch() - a hint, not a decision: the policy expects to call
+ * policy_reclaim_page(@pfn) soon (its next victim), so the mechanism may start
+ * fetching what that will touch (in cache mode, the page's hash slot). It has
+ * no effect on any result.
+ */
+void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn);
 
 /* policy_set_lru() - tell the core which list @pfn is on now (vmstat gauges, refault test). */
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru);

@@ -14,54 +14,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 static inline struct policy_core *core_of(struct policy_ctx *ctx)
 {
 	return (struct policy_core *)ctx;
 }
 
-/* Large per-frame arrays come from mmap so untouched frames cost no host memory. */
-static void *frames_alloc(size_t bytes)
-{
-	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED) {
-		fprintf(stderr, "mmsim: host out of memory reserving %zu bytes\n", bytes);
-		abort();
-	}
-	return p;
-}
-
-int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
+/*
+ * Per frame: [mech_bytes][page_priv_size], the stride rounded up to 8 bytes
+ * when the mechanism shares it (so its 8-byte fields stay aligned).
+ */
+static int core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
                      const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
-                     struct metrics *metrics, uint32_t nr_frames)
+                     struct metrics *metrics, uint32_t capacity, uint32_t nr_frames,
+                     const struct policy_core *share, size_t mech_bytes)
 {
-	return policy_core_init_node(pc, ops, mech, mech_arg, cfg, metrics, nr_frames, nr_frames,
-	                             NULL);
-}
+	size_t stride = mech_bytes + ops->page_priv_size;
 
-int policy_core_init_node(struct policy_core *pc, const struct reclaim_policy_ops *ops,
-                          const struct policy_mech_ops *mech, void *mech_arg,
-                          const struct config *cfg, struct metrics *metrics, uint32_t capacity,
-                          uint32_t nr_frames, const struct policy_core *share)
-{
+	if (mech_bytes)
+		stride = (stride + 7) & ~(size_t)7;
 	memset(pc, 0, sizeof(*pc));
 	pc->ops = ops;
 	pc->mech = mech;
 	pc->mech_arg = mech_arg;
 	pc->cfg = cfg;
 	pc->metrics = metrics;
+	pc->mech_bytes = mech_bytes;
 	pc->ctx.priv_size = ops->page_priv_size;
+	pc->ctx.priv_stride = stride;
 	pc->ctx.nr_frames = capacity;
 	if (share) { /* another node's instance owns the per-frame arrays */
+		SIM_BUG_ON(share->ctx.priv_stride != stride || share->mech_bytes != mech_bytes);
 		pc->ctx.priv_base = share->ctx.priv_base;
 		pc->lru_of = share->lru_of;
 	} else {
 		pc->arrays_frames = nr_frames;
-		pc->ctx.priv_base = frames_alloc((size_t)nr_frames * ops->page_priv_size);
-		pc->lru_of = frames_alloc(nr_frames);
+		pc->ctx.priv_base =
+		        (unsigned char *)host_reserve((size_t)nr_frames * stride) + mech_bytes;
+		pc->lru_of = host_reserve(nr_frames);
 	}
 	pc->swappiness = (uint32_t)config_u64(cfg, "vm.swappiness");
 	pc->stats_period = config_time_ns(cfg, "memcg.stats_period");
@@ -71,16 +61,32 @@ int policy_core_init_node(struct policy_core *pc, const struct reclaim_policy_op
 	return 0;
 }
 
+int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
+                     const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
+                     struct metrics *metrics, uint32_t nr_frames, size_t mech_bytes)
+{
+	return core_init(pc, ops, mech, mech_arg, cfg, metrics, nr_frames, nr_frames, NULL,
+	                 mech_bytes);
+}
+
+int policy_core_init_node(struct policy_core *pc, const struct reclaim_policy_ops *ops,
+                          const struct policy_mech_ops *mech, void *mech_arg,
+                          const struct config *cfg, struct metrics *metrics, uint32_t capacity,
+                          uint32_t nr_frames, const struct policy_core *share)
+{
+	return core_init(pc, ops, mech, mech_arg, cfg, metrics, capacity, nr_frames, share, 0);
+}
+
 void policy_core_destroy(struct policy_core *pc)
 {
 	if (pc->init_done && pc->ops->destroy)
 		pc->ops->destroy(&pc->ctx);
-	size_t priv_bytes = (size_t)pc->arrays_frames * pc->ctx.priv_size;
+	size_t priv_bytes = (size_t)pc->arrays_frames * pc->ctx.priv_stride;
 
 	if (pc->ctx.priv_base && pc->arrays_frames)
-		munmap(pc->ctx.priv_base, priv_bytes ? priv_bytes : 1);
+		host_release(pc->ctx.priv_base - pc->mech_bytes, priv_bytes);
 	if (pc->lru_of && pc->arrays_frames)
-		munmap(pc->lru_of, pc->arrays_frames);
+		host_release(pc->lru_of, pc->arrays_frames);
 	pc->ctx.priv_base = NULL;
 	pc->lru_of = NULL;
 }
@@ -238,6 +244,14 @@ enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_c
 	struct policy_core *pc = core_of(ctx);
 
 	return pc->mech->reclaim_page(pc->mech_arg, rc, pfn);
+}
+
+void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	if (pc->mech->prefetch)
+		pc->mech->prefetch(pc->mech_arg, pfn);
 }
 
 void policy_note_activation(struct policy_ctx *ctx, uint32_t pfn)

@@ -22,6 +22,7 @@ struct policy_mech_ops {
 	void (*note_activation)(void *mech, uint32_t pfn); /* may be NULL */
 	uint64_t (*now_ns)(void *mech);
 	bool (*incoming_key)(void *mech, uint64_t *key); /* may be NULL: no single cause */
+	void (*prefetch)(void *mech, uint32_t pfn);      /* may be NULL: policy_prefetch() */
 };
 
 struct policy_core {
@@ -44,15 +45,20 @@ struct policy_core {
 	bool init_done;                        /* init() succeeded: destroy() must run */
 	uint32_t arrays_frames;                /* frames priv_base/lru_of were allocated for,
 	                                        * 0 when borrowed from another instance */
+	size_t mech_bytes;                     /* the mechanism's bytes before each frame's
+	                                        * private area (policy_core_mech_frame) */
 };
 
 /**
  * policy_core_init() - allocate the private area for @nr_frames and run the
- * policy's init(). Return: 0, or -1 with the policy's error already printed.
+ * policy's init(). The mechanism may ask for @mech_bytes of its own per frame,
+ * laid out just before the policy's bytes (policy_core_mech_frame()), so that
+ * one frame's mechanism and policy state share a cache line; 0 for none.
+ * Return: 0, or -1 with the policy's error already printed.
  */
 int policy_core_init(struct policy_core *pc, const struct reclaim_policy_ops *ops,
                      const struct policy_mech_ops *mech, void *mech_arg, const struct config *cfg,
-                     struct metrics *metrics, uint32_t nr_frames);
+                     struct metrics *metrics, uint32_t nr_frames, size_t mech_bytes);
 /**
  * policy_core_init_node() - one instance per NUMA node: the policy sees
  * @capacity frames (its node's) in ctx.nr_frames, while the per-frame arrays
@@ -66,6 +72,12 @@ int policy_core_init_node(struct policy_core *pc, const struct reclaim_policy_op
                           const struct config *cfg, struct metrics *metrics, uint32_t capacity,
                           uint32_t nr_frames, const struct policy_core *share);
 void policy_core_destroy(struct policy_core *pc);
+
+/* The mechanism's @mech_bytes for @pfn (policy_core_init). */
+static inline void *policy_core_mech_frame(const struct policy_core *pc, uint32_t pfn)
+{
+	return pc->ctx.priv_base - pc->mech_bytes + (size_t)pfn * pc->ctx.priv_stride;
+}
 
 /* Zero @pfn's private bytes before page_added (the core's promise to policies). */
 void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn);

@@ -30,19 +30,13 @@
 
 #include <stddef.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 void swap_init(struct swap_dev *s, uint64_t pages)
 {
 	*s = (struct swap_dev){0};
 	if (pages < 2)
 		return;
-	s->slot = mmap(NULL, pages * sizeof(*s->slot), PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (s->slot == MAP_FAILED) {
-		mm_error("cannot reserve %llu swap slots", (unsigned long long)pages);
-		abort();
-	}
+	s->slot = host_reserve(pages * sizeof(*s->slot));
 	s->nr_slots = pages;
 	s->cursor = 1;
 }
@@ -50,7 +44,7 @@ void swap_init(struct swap_dev *s, uint64_t pages)
 void swap_free_dev(struct swap_dev *s)
 {
 	if (s->slot)
-		munmap(s->slot, s->nr_slots * sizeof(*s->slot));
+		host_release(s->slot, s->nr_slots * sizeof(*s->slot));
 	*s = (struct swap_dev){0};
 }
 

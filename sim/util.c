@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 static _Noreturn void out_of_memory(size_t n)
@@ -23,6 +24,38 @@ void *xmalloc(size_t n)
 	if (!p)
 		out_of_memory(n);
 	return p;
+}
+
+#define HOST_HUGE (2u << 20) /* x86-64/arm64 transparent huge page */
+
+void *host_reserve(size_t bytes)
+{
+	size_t len = bytes ? bytes : 1, extra = len >= HOST_HUGE ? HOST_HUGE : 0;
+	unsigned char *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
+	                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t head;
+
+	if (p == MAP_FAILED)
+		out_of_memory(len);
+	if (!extra)
+		return p;
+	/* Trim to a 2 MiB-aligned start: THP needs aligned 2 MiB ranges. */
+	head = (HOST_HUGE - ((uintptr_t)p & (HOST_HUGE - 1))) & (HOST_HUGE - 1);
+	if (head)
+		munmap(p, head);
+	if (extra - head)
+		munmap(p + head + len, extra - head);
+	p += head;
+#ifdef MADV_HUGEPAGE
+	madvise(p, len, MADV_HUGEPAGE); /* advice only: without THP, 4 KiB pages */
+#endif
+	return p;
+}
+
+void host_release(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes ? bytes : 1);
 }
 
 void *xcalloc(size_t nmemb, size_t size)

@@ -27,6 +27,17 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/**
+ * host_reserve() - @bytes of zeroed host memory for a large array, materialised
+ * by the host kernel on first touch (so a big simulated machine costs only what
+ * a run uses), and aligned to and backed by 2 MiB transparent huge pages where
+ * the host allows: the per-frame arrays and hash tables are touched at random,
+ * and 2 MiB pages spare most of the TLB misses. Aborts if the host refuses.
+ * Release with host_release() and the same @bytes.
+ */
+void *host_reserve(size_t bytes);
+void host_release(void *p, size_t bytes);
+
 /* mm_error() - print "mmsim: <message>\n" to stderr. */
 void mm_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -392,6 +392,130 @@ static void test_truncated_at_frame_boundary(void **state)
 	free(recs);
 }
 
+/*
+ * Read @path with the decode thread: trace_read with batches of @batch, or
+ * trace_read_batch when @batch is 0. Checks trace_records_read() after every
+ * call. Return: records (in *out, *nread of them) or -1 with the error in
+ * @err (the records before it in *out).
+ */
+static long read_threaded(const char *path, size_t batch, struct trace_rec **out, size_t *nread,
+                          char *err, size_t errlen)
+{
+	struct trace_open_opts opts = {.decode_thread = true};
+	struct trace_rec *recs = NULL;
+	struct trace_reader *r;
+	size_t n = 0, cap = 0;
+	long got;
+
+	err[0] = 0;
+	if (trace_open(&r, path, &opts, err, errlen))
+		return -1;
+	for (;;) {
+		const struct trace_rec *b;
+		size_t want = batch ? batch : 4096;
+
+		if (cap - n < want) {
+			cap = (cap + want) * 2;
+			recs = xrealloc(recs, cap * sizeof(*recs));
+		}
+		if (batch) {
+			got = trace_read(r, recs + n, batch);
+			assert_true(got <= (long)batch);
+		} else {
+			got = trace_read_batch(r, &b);
+			assert_true(got <= 4096);
+			if (got > 0)
+				memcpy(recs + n, b, (size_t)got * sizeof(*recs));
+		}
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+		assert_int_equal(trace_records_read(r), n);
+	}
+	if (got < 0) {
+		snprintf(err, errlen, "%s", trace_error(r));
+		/* sticky: asking again gives the same error, no records */
+		assert_int_equal(trace_read(r, recs, 1), -1);
+		assert_string_equal(trace_error(r), err);
+	} else {
+		assert_int_equal(trace_read(r, recs, 1), 0); /* and the end is sticky */
+	}
+	trace_close(r);
+	*out = recs;
+	*nread = n;
+	return got < 0 ? -1 : (long)n;
+}
+
+/*
+ * The decode thread hands out exactly the records, counts and errors of the
+ * inline reader, whatever the caller's batch size; closing a reader whose
+ * thread is still decoding returns (and, under ASan, leaks nothing).
+ */
+static void test_decode_thread_same_records(void **state)
+{
+	struct fixture *fx = *state;
+	const size_t n = 300000;
+	const size_t batches[] = {0, 1, 7, 1024, 5000};
+	struct trace_rec *recs = xcalloc(n, sizeof(*recs)), *back;
+	struct trace_open_opts opts = {.decode_thread = true};
+	struct trace_reader *r;
+	char err[600], err_inline[600];
+	unsigned char *bytes;
+	size_t len, first;
+	struct rng rng;
+
+	rng_seed(&rng, 7);
+	for (size_t i = 0; i < n; i++)
+		recs[i] = tu_rec(i, 1 + (uint32_t)rng_below(&rng, 5), TRACE_OP_R, rng_next(&rng), 8,
+		                 0, 0, TREC_TIME);
+	assert_int_equal(tu_write_trace(fx->path, NULL, NULL, recs, n), 0);
+	for (size_t k = 0; k < sizeof(batches) / sizeof(batches[0]); k++) {
+		size_t nread;
+		long got = read_threaded(fx->path, batches[k], &back, &nread, err, sizeof(err));
+
+		if (got < 0)
+			fail_msg("batch %zu: %s", batches[k], err);
+		assert_int_equal(got, n);
+		assert_memory_equal(back, recs, n * sizeof(*recs));
+		free(back);
+	}
+
+	/* Close after one batch, while the thread is still decoding ahead. */
+	assert_int_equal(trace_open(&r, fx->path, &opts, err, sizeof(err)), 0);
+	assert_int_equal(trace_read(r, recs, 3), 3);
+	trace_close(r);
+
+	/*
+	 * Truncated after the first frame: the same error, after the same records.
+	 * (A reader drops the records of the batch the error ends, and the thread
+	 * decodes in batches of 1024 whatever the caller asks for, so it may hand
+	 * out fewer than the message counts, never others.)
+	 */
+	bytes = tu_read_bytes(fx->path, &len);
+	first = ZSTD_findFrameCompressedSize(bytes + 40, len - 40);
+	assert_false(ZSTD_isError(first));
+	tu_write_bytes(fx->path, bytes, 40 + first);
+	free(bytes);
+	assert_int_equal(
+	        tu_read_trace(fx->path, NULL, 1000, &back, NULL, err_inline, sizeof(err_inline)),
+	        -1);
+	free(back);
+	for (size_t k = 0; k < sizeof(batches) / sizeof(batches[0]); k++) {
+		unsigned long long done;
+		size_t nread;
+
+		assert_int_equal(
+		        read_threaded(fx->path, batches[k], &back, &nread, err, sizeof(err)), -1);
+		assert_string_equal(err, err_inline);
+		done = strtoull(strstr(err, "after ") + 6, NULL, 10);
+		assert_true(done > 0 && done < n);
+		assert_true(nread <= done && nread + 1024 > done); /* at most one batch lost */
+		assert_memory_equal(back, recs, nread * sizeof(*recs));
+		free(back);
+	}
+	free(recs);
+}
+
 static void test_wrong_magic(void **state)
 {
 	struct fixture *fx = *state;
@@ -607,6 +731,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_crafted_valid_file_decodes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_truncated_inside_frame, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_truncated_at_frame_boundary, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_decode_thread_same_records, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_wrong_magic, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_future_version_and_bad_header_fields, setup,
 	                                        teardown),

@@ -171,7 +171,7 @@ static struct fake *fake_policy(const char *policy, const char *swappiness)
 	if (swappiness)
 		config_set(cfg, "vm.swappiness", swappiness, err, sizeof(err));
 	assert_int_equal(
-	        policy_core_init(&f->pc, policy_find(policy), &fake_mech, f, cfg, &f->m, NF), 0);
+	        policy_core_init(&f->pc, policy_find(policy), &fake_mech, f, cfg, &f->m, NF, 0), 0);
 	config_free(cfg);
 	return f;
 }

@@ -653,6 +653,8 @@ void line_reader_free(struct line_reader *lr)
 
 static void reader_free(struct trace_reader *r)
 {
+	trace_ring_stop(r);
+	free(r->batch);
 	if (r->own_f && r->f)
 		fclose(r->f);
 	free(r->head);
@@ -670,6 +672,7 @@ int trace_open(struct trace_reader **out, const char *path, const struct trace_o
 
 	r->path = xstrdup(path);
 	r->options = opts && opts->options ? xstrdup(opts->options) : NULL;
+	r->want_thread = opts && opts->decode_thread;
 	trace_meta_init(&r->meta);
 	if (!strcmp(path, "-")) {
 		r->f = stdin;
@@ -737,7 +740,72 @@ int trace_open(struct trace_reader **out, const char *path, const struct trace_o
 	return 0;
 }
 
+#define TRACE_BATCH 1024 /* trace_read_batch without a thread */
+
+/* Start the decode thread on the first read, if asked for; false = decode inline. */
+static bool threaded(struct trace_reader *r)
+{
+	if (r->want_thread && !r->ring && trace_ring_start(r))
+		r->want_thread = false; /* no thread: the same records, inline */
+	return r->ring != NULL;
+}
+
+long trace_read_batch(struct trace_reader *r, const struct trace_rec **recs)
+{
+	long n;
+
+	if (threaded(r)) {
+		n = trace_ring_batch(r, recs);
+	} else {
+		if (!r->batch)
+			r->batch = xmalloc(TRACE_BATCH * sizeof(*r->batch));
+		n = trace_read_direct(r, r->batch, TRACE_BATCH);
+		*recs = r->batch;
+	}
+	if (n > 0)
+		r->nr_delivered += (uint64_t)n;
+	return n;
+}
+
 long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t cap)
+{
+	size_t got = 0;
+
+	if (!threaded(r)) {
+		long n = trace_read_direct(r, buf, cap);
+
+		if (n > 0)
+			r->nr_delivered += (uint64_t)n;
+		return n;
+	}
+	while (got < cap) {
+		size_t take;
+
+		if (r->pending_pos == r->pending_n) {
+			const struct trace_rec *recs;
+			long n;
+
+			if (got) /* hand out what we have before waiting again */
+				break;
+			n = trace_ring_batch(r, &recs);
+			if (n <= 0)
+				return n;
+			r->pending = recs;
+			r->pending_n = n;
+			r->pending_pos = 0;
+		}
+		take = (size_t)(r->pending_n - r->pending_pos);
+		if (take > cap - got)
+			take = cap - got;
+		memcpy(buf + got, r->pending + r->pending_pos, take * sizeof(*buf));
+		r->pending_pos += (long)take;
+		r->nr_delivered += take;
+		got += take;
+	}
+	return (long)got;
+}
+
+long trace_read_direct(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 {
 	long n;
 
@@ -768,13 +836,14 @@ const char *trace_reader_format(const struct trace_reader *r)
 
 uint64_t trace_records_read(const struct trace_reader *r)
 {
-	return r->nr_read;
+	return r->nr_delivered;
 }
 
 void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
+	trace_ring_stop(r); /* before the format state goes */
 	if (r->ops && r->ops->close)
 		r->ops->close(r);
 	reader_free(r);

@@ -189,6 +189,8 @@ bool trace_meta_get(const struct trace_meta *m, const char *key, char *buf, size
 struct trace_open_opts {
 	const char *format;  /* "native", "csv", "lackey", ... or NULL to detect from content */
 	const char *options; /* importer options "key=value,key=value" or NULL (e.g. "id_col=5") */
+	bool decode_thread;  /* decode on a second thread, ahead of the reader (trace_thread.c);
+	                      * the records are the same either way */
 };
 
 struct trace_reader;
@@ -205,6 +207,12 @@ int trace_open(struct trace_reader **out, const char *path, const struct trace_o
  * Return: number read (> 0), 0 at the end of the trace, -1 on error (see trace_error()).
  */
 long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t cap);
+/**
+ * trace_read_batch() - the next batch of decoded records without copying:
+ * *@recs points at them until the next call on @r (or trace_close).
+ * Return: as trace_read().
+ */
+long trace_read_batch(struct trace_reader *r, const struct trace_rec **recs);
 /* trace_error() - the last error as "FILE:LINE: msg" / "FILE: record N: msg". */
 const char *trace_error(const struct trace_reader *r);
 const struct trace_meta *trace_reader_meta(const struct trace_reader *r);
