@@ -89,6 +89,7 @@ static void clock_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 		if (referenced || policy_reclaim_page(ctx, rc, pfn) != RECLAIM_FREED)
 			pfn_list_move_head(ctx, &s->ring, pfn);
 	}
+	pfn_list_prefetch_tail(ctx, &s->ring);
 }
 
 const struct reclaim_policy_ops clock_policy = {

@@ -65,6 +65,7 @@ static void fifo_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 		if (policy_reclaim_page(ctx, rc, victim) != RECLAIM_FREED)
 			pfn_list_move_head(ctx, &s->queue, victim);
 	}
+	pfn_list_prefetch_tail(ctx, &s->queue);
 }
 
 const struct reclaim_policy_ops fifo_policy = {

@@ -64,26 +64,6 @@ static void lru_page_removed(struct policy_ctx *ctx, uint32_t pfn)
 	pfn_list_del(ctx, &s->list, pfn);
 }
 
-/*
- * Performance only: start fetching what the next evictions will touch. The
- * page after the next victim gets the mechanism's prefetch (its frame line
- * arrived during the previous shrink), and the one after it its own link.
- */
-static void prefetch_victims(struct policy_ctx *ctx, const struct lru_state *s)
-{
-	uint32_t n2, n3;
-
-	if (s->list.tail == PFN_NONE)
-		return;
-	n2 = pfn_list_link(ctx, &s->list, s->list.tail)->prev;
-	if (n2 == PFN_NONE)
-		return;
-	policy_prefetch(ctx, n2);
-	n3 = pfn_list_link(ctx, &s->list, n2)->prev;
-	if (n3 != PFN_NONE)
-		__builtin_prefetch(pfn_list_link(ctx, &s->list, n3));
-}
-
 static void lru_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 {
 	struct lru_state *s = ctx->state;
@@ -96,7 +76,7 @@ static void lru_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 		if (policy_reclaim_page(ctx, rc, victim) != RECLAIM_FREED)
 			pfn_list_move_head(ctx, &s->list, victim); /* could not go now: rotate */
 	}
-	prefetch_victims(ctx, s);
+	pfn_list_prefetch_tail(ctx, &s->list);
 }
 
 const struct reclaim_policy_ops lru_policy = {

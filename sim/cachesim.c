@@ -34,8 +34,8 @@
  * on a second thread when the caller asks) and are expanded into
  * a batch of touches (key, home slot, flags), so that the hash slot of the
  * touch CS_PREFETCH ahead can be prefetched while this one is handled. A
- * touch is one hash probe (open addressing, linear probing; a slot holds the
- * key and its frame, one cache line) plus, only for policies that ask for it,
+ * touch is one hash probe (open addressing, linear probing; 8-byte slots of
+ * hash tag and frame, the key compared in the frame) plus, only for policies that ask for it,
  * one page_accessed call. A frame's key and flags sit just before the
  * policy's private bytes for it (policy_core_init's mech_bytes), so a hit
  * reads the frame's flags and the policy's links from the same line. No
@@ -58,7 +58,8 @@
 #define CS_PAGE_SHIFT 12         /* 4 KiB pages */
 #define CS_PAGE_BITS  44         /* page numbers below 2^44 (addresses below 2^56) */
 #define CS_OWNER_BITS 19         /* distinct (pid | file) owners per run */
-#define CS_EMPTY      UINT64_MAX /* empty hash slot; never a valid key (bit 63 clear) */
+#define CS_EMPTY      UINT64_MAX /* empty u64map slot */
+#define CS_FREE       UINT32_MAX /* empty hash slot (no frame; capacity <= 2^31) */
 
 #define CSF_REF   0x01u /* accessed since the policy last looked */
 #define CSF_DIRTY 0x02u /* written since loaded */
@@ -69,11 +70,14 @@
 #define CST_FILE  0x02u /* a page-cache page */
 #define CST_TIME  0x04u /* first touch of a timed record: ttime[] is valid */
 
-/* key -> frame table entry. */
+/*
+ * key -> frame table entry, 8 bytes: the key itself lives in the frame, the
+ * slot keeps 32 bits of its hash (home = tag & hmask, so deletion needs no
+ * rehash) and a probe reads a frame only when the tags match.
+ */
 struct cs_slot {
-	uint64_t key; /* CS_EMPTY = free */
-	uint32_t pfn;
-	uint32_t pad;
+	uint32_t tag; /* low 32 bits of u64map_hash(key) */
+	uint32_t pfn; /* CS_FREE = empty slot */
 };
 
 /* The mechanism's bytes per frame, just before the policy's. */
@@ -144,8 +148,8 @@ static inline int64_t owner_index(struct cachesim *cs, uint64_t owner)
  * Page range [*first, *last] of a record and its owner's key prefix.
  * Return: 1 if the record touches data pages, 0 if not, -1 on a key overflow.
  */
-static int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t *prefix,
-                        uint64_t *first, uint64_t *last)
+static inline int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t *prefix,
+                               uint64_t *first, uint64_t *last)
 {
 	uint64_t owner, len, end;
 	int64_t idx;
@@ -182,47 +186,48 @@ static int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t
 
 /* ---- key -> frame table ---- */
 
-/* The slot holding @key, or the free slot ending its probe from @home. */
-static inline uint64_t ht_probe(const struct cachesim *cs, uint64_t key, uint64_t home)
+static inline struct cs_frame *frame(const struct cachesim *cs, uint32_t pfn)
 {
-	uint64_t i = home;
-
-	while (cs->ht[i].key != CS_EMPTY && cs->ht[i].key != key)
-		i = (i + 1) & cs->hmask;
-	return i;
+	return policy_core_mech_frame(&cs->pc, pfn);
 }
 
-static inline uint64_t ht_home(const struct cachesim *cs, uint64_t key)
+static inline uint32_t ht_tag(uint64_t key)
 {
-	return u64map_hash(key) & cs->hmask;
+	return (uint32_t)u64map_hash(key);
+}
+
+/* The slot holding @key (whose tag is @tag), or the free slot ending its probe. */
+static inline uint64_t ht_probe(const struct cachesim *cs, uint64_t key, uint32_t tag)
+{
+	for (uint64_t i = tag & cs->hmask;; i = (i + 1) & cs->hmask) {
+		const struct cs_slot *h = &cs->ht[i];
+
+		if (h->pfn == CS_FREE || (h->tag == tag && frame(cs, h->pfn)->key == key))
+			return i;
+	}
 }
 
 /* Backward-shift deletion: no tombstones, probe chains stay short. */
 static void ht_delete(struct cachesim *cs, uint64_t key)
 {
-	uint64_t i = ht_probe(cs, key, ht_home(cs, key)), j = i;
+	uint64_t i = ht_probe(cs, key, ht_tag(key)), j = i;
 
-	SIM_BUG_ON(cs->ht[i].key != key);
+	SIM_BUG_ON(cs->ht[i].pfn == CS_FREE);
 	for (;;) {
 		j = (j + 1) & cs->hmask;
-		if (cs->ht[j].key == CS_EMPTY)
+		if (cs->ht[j].pfn == CS_FREE)
 			break;
-		uint64_t home = ht_home(cs, cs->ht[j].key);
+		uint64_t home = cs->ht[j].tag & cs->hmask;
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
 			cs->ht[i] = cs->ht[j];
 			i = j;
 		}
 	}
-	cs->ht[i].key = CS_EMPTY;
+	cs->ht[i] = (struct cs_slot){.tag = 0, .pfn = CS_FREE}; /* one 8-byte store */
 }
 
 /* ---- mechanism for the policy ---- */
-
-static inline struct cs_frame *frame(const struct cachesim *cs, uint32_t pfn)
-{
-	return policy_core_mech_frame(&cs->pc, pfn);
-}
 
 static uint64_t cs_page_key(void *mech, uint32_t pfn)
 {
@@ -234,13 +239,6 @@ static unsigned cs_page_flags(void *mech, uint32_t pfn)
 	uint8_t f = frame(mech, pfn)->flags;
 
 	return ((f & CSF_FILE) ? PGF_FILE : 0) | ((f & CSF_DIRTY) ? PGF_DIRTY : 0);
-}
-
-static uint32_t cs_page_memcg(void *mech, uint32_t pfn)
-{
-	(void)mech;
-	(void)pfn;
-	return 0;
 }
 
 static unsigned cs_page_zone(void *mech, uint32_t pfn)
@@ -301,14 +299,13 @@ static void cs_prefetch(void *mech, uint32_t pfn)
 {
 	struct cachesim *cs = mech;
 
-	__builtin_prefetch(&cs->ht[ht_home(cs, frame(cs, pfn)->key)]);
+	__builtin_prefetch(&cs->ht[ht_tag(frame(cs, pfn)->key) & cs->hmask]);
 }
 
 static const struct policy_mech_ops cachesim_mech = {
         .prefetch = cs_prefetch,
         .page_key = cs_page_key,
         .page_flags = cs_page_flags,
-        .page_memcg = cs_page_memcg,
         .page_zone = cs_page_zone,
         .page_referenced = cs_page_referenced,
         .reclaim_page = cs_reclaim_page,
@@ -435,7 +432,7 @@ static inline void advance(struct cachesim *cs, uint64_t dt)
 	}
 }
 
-static void miss(struct cachesim *cs, uint64_t key, uint64_t home, unsigned fl)
+static void miss(struct cachesim *cs, uint64_t key, uint32_t tag, unsigned fl)
 {
 	const struct reclaim_policy_ops *ops = cs->pc.ops;
 	bool write = fl & CST_WRITE, file = fl & CST_FILE;
@@ -462,11 +459,10 @@ static void miss(struct cachesim *cs, uint64_t key, uint64_t home, unsigned fl)
 	}
 	pfn = cs->nr_free_stack ? cs->free_stack[--cs->nr_free_stack] : cs->next_fresh++;
 	cs->used++;
-	slot = ht_probe(cs, key, home); /* again: the eviction may have shifted slots */
-	cs->ht[slot].key = key;
-	cs->ht[slot].pfn = pfn;
 	f = frame(cs, pfn);
 	f->key = key;
+	slot = ht_probe(cs, key, tag); /* again: the eviction may have shifted slots */
+	cs->ht[slot] = (struct cs_slot){.tag = tag, .pfn = pfn}; /* one 8-byte store */
 	f->flags = (uint8_t)((write ? CSF_DIRTY : 0) | (file ? CSF_FILE : 0));
 	if (file)
 		cs->m->nr_file_pages++;
@@ -498,27 +494,30 @@ static void simulate(struct cachesim *cs, uint32_t nt)
 	bool future = ops->needs_future;
 
 	for (uint32_t j = 0; j < nt && j < 2 * CS_PREFETCH; j++)
-		__builtin_prefetch(&cs->ht[ht_home(cs, tb->key[j])]);
+		__builtin_prefetch(&cs->ht[ht_tag(tb->key[j]) & cs->hmask]);
 	for (uint32_t j = 0; j < nt; j++) {
-		uint64_t key = tb->key[j], home = ht_home(cs, key), s;
+		uint64_t key = tb->key[j], s;
+		uint32_t tag = ht_tag(key);
 		unsigned fl = tb->fl[j];
 
 		if (j + 2 * CS_PREFETCH < nt)
-			__builtin_prefetch(&cs->ht[ht_home(cs, tb->key[j + 2 * CS_PREFETCH])]);
+			__builtin_prefetch(
+			        &cs->ht[ht_tag(tb->key[j + 2 * CS_PREFETCH]) & cs->hmask]);
 		if (j + CS_PREFETCH < nt) { /* its slot should be here by now: fetch its frame */
-			const struct cs_slot *h = &cs->ht[ht_home(cs, tb->key[j + CS_PREFETCH])];
+			uint32_t t = ht_tag(tb->key[j + CS_PREFETCH]);
+			const struct cs_slot *h = &cs->ht[t & cs->hmask];
 
-			if (h->key == tb->key[j + CS_PREFETCH])
+			if (h->pfn != CS_FREE && h->tag == t)
 				__builtin_prefetch(frame(cs, h->pfn));
 		}
 		if ((fl & CST_TIME) && tb->time[j] > cs->now)
 			advance(cs, tb->time[j] - cs->now);
-		s = ht_probe(cs, key, home);
+		s = ht_probe(cs, key, tag);
 		cs->m->accesses++;
 		if (future)
 			cs->pc.next_use = cs->next_use[cs->touch];
 		cs->touch++;
-		if (cs->ht[s].key == key) {
+		if (cs->ht[s].pfn != CS_FREE) {
 			uint32_t pfn = cs->ht[s].pfn;
 
 			frame(cs, pfn)->flags |=
@@ -528,7 +527,7 @@ static void simulate(struct cachesim *cs, uint32_t nt)
 				                   (fl & CST_WRITE) ? PG_ACC_WRITE : 0);
 			advance(cs, cs->cost_access);
 		} else {
-			miss(cs, key, home, fl);
+			miss(cs, key, tag, fl);
 			advance(cs, cs->cost_access + cs->cost_miss);
 		}
 	}
@@ -642,8 +641,9 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	int ret = -1;
 
 	err[0] = 0;
-	if (!o->capacity || o->capacity > UINT32_MAX - 1) {
-		snprintf(err, errlen, "--capacity must be between 1 and %u pages", UINT32_MAX - 1);
+	if (!o->capacity || o->capacity > CACHESIM_MAX_CAPACITY) {
+		snprintf(err, errlen, "--capacity must be between 1 and %u pages",
+		         CACHESIM_MAX_CAPACITY);
 		return -1;
 	}
 	memset(m, 0, sizeof(*m));
@@ -657,8 +657,7 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	while (table < 2 * o->capacity)
 		table <<= 1;
 	cs->ht = host_reserve(table * sizeof(*cs->ht));
-	for (uint64_t i = 0; i < table; i++)
-		cs->ht[i].key = CS_EMPTY;
+	memset(cs->ht, 0xff, table * sizeof(*cs->ht)); /* every pfn CS_FREE */
 	cs->hmask = table - 1;
 	cs->tb = xmalloc(sizeof(*cs->tb));
 	u64map_init(&cs->owners, 64);

@@ -12,6 +12,10 @@
 #include "policy.h"
 #include "trace.h"
 
+/* Largest --capacity: 2^31 frames (8 TiB of 4 KiB pages) keeps the hash table's
+ * 32-bit tags covering its home bits. */
+#define CACHESIM_MAX_CAPACITY (1u << 31)
+
 struct cachesim_opts {
 	uint64_t capacity;                    /* frames */
 	const struct reclaim_policy_ops *ops; /* the policy */

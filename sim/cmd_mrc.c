@@ -69,7 +69,7 @@ static int parse_sizes(const char *s, uint64_t **out, size_t *nr)
 		size_t l = strcspn(p, ",");
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)(l < 127 ? l : 127), p);
-		if (parse_size(buf, &a) || !a || a > UINT32_MAX - 1)
+		if (parse_size(buf, &a) || !a || a > CACHESIM_MAX_CAPACITY)
 			return -1;
 		(*out)[(*nr)++] = a;
 		p += l + (p[l] == ',');

@@ -122,9 +122,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_CAPACITY:
 			if (parse_size(optarg, &capacity) || !capacity ||
-			    capacity > UINT32_MAX - 1) {
+			    capacity > CACHESIM_MAX_CAPACITY) {
 				usage_error("run", "bad --capacity '%s' (pages, 1..%u)", optarg,
-				            UINT32_MAX - 1);
+				            CACHESIM_MAX_CAPACITY);
 				goto out;
 			}
 			break;

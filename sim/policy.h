@@ -322,6 +322,27 @@ static inline void pfn_list_move_head(struct policy_ctx *ctx, struct pfn_list *l
 	pfn_list_add_head(ctx, l, pfn);
 }
 
+/*
+ * pfn_list_prefetch_tail() - performance only, for policies that evict from a
+ * list's tail: start fetching what the next evictions will touch. The page
+ * after the tail gets the mechanism's prefetch (policy_prefetch; its own line
+ * was fetched by the previous call), the one after it its link. Changes nothing.
+ */
+static inline void pfn_list_prefetch_tail(struct policy_ctx *ctx, const struct pfn_list *l)
+{
+	uint32_t n2, n3;
+
+	if (l->tail == PFN_NONE)
+		return;
+	n2 = pfn_list_link(ctx, l, l->tail)->prev;
+	if (n2 == PFN_NONE)
+		return;
+	policy_prefetch(ctx, n2);
+	n3 = pfn_list_link(ctx, l, n2)->prev;
+	if (n3 != PFN_NONE)
+		__builtin_prefetch(pfn_list_link(ctx, l, n3));
+}
+
 /* ---- Non-resident history: ghost lists keyed by page key ---- */
 
 /*

@@ -20,6 +20,18 @@ static inline struct policy_core *core_of(struct policy_ctx *ctx)
 	return (struct policy_core *)ctx;
 }
 
+/* The vmstat gauge of each list, in enum lru_list order. */
+static void init_gauges(struct policy_core *pc)
+{
+	struct metrics *m = pc->metrics;
+
+	pc->gauge[LRU_INACTIVE_ANON] = &m->nr_inactive_anon;
+	pc->gauge[LRU_ACTIVE_ANON] = &m->nr_active_anon;
+	pc->gauge[LRU_INACTIVE_FILE] = &m->nr_inactive_file;
+	pc->gauge[LRU_ACTIVE_FILE] = &m->nr_active_file;
+	pc->gauge[LRU_UNEVICTABLE] = &m->nr_unevictable;
+}
+
 /*
  * Per frame: [mech_bytes][page_priv_size], the stride rounded up to 8 bytes
  * when the mechanism shares it (so its 8-byte fields stay aligned).
@@ -43,6 +55,7 @@ static int core_init(struct policy_core *pc, const struct reclaim_policy_ops *op
 	pc->ctx.priv_size = ops->page_priv_size;
 	pc->ctx.priv_stride = stride;
 	pc->ctx.nr_frames = capacity;
+	init_gauges(pc);
 	if (share) { /* another node's instance owns the per-frame arrays */
 		SIM_BUG_ON(share->ctx.priv_stride != stride || share->mech_bytes != mech_bytes);
 		pc->ctx.priv_base = share->ctx.priv_base;
@@ -97,51 +110,32 @@ void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn)
 		memset(policy_priv(&pc->ctx, pfn), 0, pc->ctx.priv_size);
 }
 
-static uint64_t *lru_gauge(struct metrics *m, enum lru_list lru)
-{
-	switch (lru) {
-	case LRU_INACTIVE_ANON:
-		return &m->nr_inactive_anon;
-	case LRU_ACTIVE_ANON:
-		return &m->nr_active_anon;
-	case LRU_INACTIVE_FILE:
-		return &m->nr_inactive_file;
-	case LRU_ACTIVE_FILE:
-		return &m->nr_active_file;
-	case LRU_UNEVICTABLE:
-		return &m->nr_unevictable;
-	default:
-		return NULL;
-	}
-}
-
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
-	uint8_t of = pc->lru_of[pfn];
+	unsigned of = pc->lru_of[pfn];
 	unsigned prev = of & LRU_OF_LIST, ws = of & LRU_OF_WORKINGSET;
 	/* the cgroup is asked once per residency and kept beside the list number */
-	uint32_t memcg = (of & LRU_OF_HELD) ? (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT
-	                                    : pc->mech->page_memcg(pc->mech_arg, pfn);
-	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
-	uint64_t *old = prev ? lru_gauge(pc->metrics, (enum lru_list)(prev - 1)) : NULL;
-	uint64_t *new = lru_gauge(pc->metrics, lru);
+	uint32_t memcg = (of & LRU_OF_HELD)     ? (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT
+	                 : pc->mech->page_memcg ? pc->mech->page_memcg(pc->mech_arg, pfn)
+	                                        : 0;
 
-	SIM_BUG_ON(memcg >= MMSIM_MAX_MEMCG);
-	if (old) {
-		(*old)--;
-		pc->memcg_lru[memcg][prev - 1]--;
-		pc->node_lru[prev - 1]--;
+	SIM_BUG_ON(memcg >= MMSIM_MAX_MEMCG || lru > LRU_NONE);
+	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
+	if (prev--) {
+		(*pc->gauge[prev])--;
+		pc->memcg_lru[memcg][prev]--;
+		pc->node_lru[prev]--;
+		/* shrink_active_list sets PG_workingset on what it deactivates */
+		if ((prev == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
+		    (prev == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
+			ws = LRU_OF_WORKINGSET;
 	}
-	if (new) {
-		(*new)++;
+	if (lru != LRU_NONE) {
+		(*pc->gauge[lru])++;
 		pc->memcg_lru[memcg][lru]++;
 		pc->node_lru[lru]++;
 	}
-	/* shrink_active_list sets PG_workingset on what it deactivates */
-	if ((prev - 1 == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
-	    (prev - 1 == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
-		ws = LRU_OF_WORKINGSET;
 	pc->lru_of[pfn] = (uint8_t)((lru == LRU_NONE ? 0 : lru + 1) | ws | LRU_OF_HELD |
 	                            memcg << LRU_OF_MEMCG_SHIFT);
 }
@@ -161,9 +155,7 @@ uint64_t policy_int_sqrt(uint64_t x)
 uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
-	uint64_t *g = lru_gauge(pc->metrics, lru);
-
-	if (!g)
+	if (lru >= NR_LRU_LISTS)
 		return 0;
 	if (memcg == 0) /* the root's statistics are hierarchical: the whole node, exact */
 		return pc->node_lru[lru];
@@ -221,7 +213,7 @@ uint32_t policy_page_memcg(struct policy_ctx *ctx, uint32_t pfn)
 {
 	struct policy_core *pc = core_of(ctx);
 
-	return pc->mech->page_memcg(pc->mech_arg, pfn);
+	return pc->mech->page_memcg ? pc->mech->page_memcg(pc->mech_arg, pfn) : 0;
 }
 
 unsigned policy_page_zone(struct policy_ctx *ctx, uint32_t pfn)

@@ -15,7 +15,7 @@
 struct policy_mech_ops {
 	uint64_t (*page_key)(void *mech, uint32_t pfn);
 	unsigned (*page_flags)(void *mech, uint32_t pfn);
-	uint32_t (*page_memcg)(void *mech, uint32_t pfn);
+	uint32_t (*page_memcg)(void *mech, uint32_t pfn); /* NULL: every page in the root */
 	unsigned (*page_zone)(void *mech, uint32_t pfn);
 	int (*page_referenced)(void *mech, uint32_t pfn);
 	enum reclaim_result (*reclaim_page)(void *mech, struct reclaim_control *rc, uint32_t pfn);
@@ -36,6 +36,7 @@ struct policy_core {
 	                                       * | LRU_OF_WORKINGSET */
 	uint64_t memcg_lru[MMSIM_MAX_MEMCG][NR_LRU_LISTS]; /* pages per list, per cgroup */
 	uint64_t node_lru[NR_LRU_LISTS];                   /* pages per list, this instance */
+	uint64_t *gauge[NR_LRU_LISTS];                     /* metrics gauge of each list */
 	uint64_t memcg_lru_snap[MMSIM_MAX_MEMCG]
 	                       [NR_LRU_LISTS]; /* ... as the last stats flush saw them */
 	uint64_t stats_period;                 /* memcg.stats_period, 0 = exact statistics */
