@@ -266,6 +266,8 @@ static unsigned isolate(struct policy_ctx *ctx, struct lruvec *v, enum lru_list 
 		policy_set_lru(ctx, pfn, LRU_NONE);
 		batch[got++] = pfn;
 	}
+	for (unsigned i = 0; i < got; i++) /* performance only: the batch's rmap walks */
+		policy_prefetch(ctx, batch[i], false);
 	return got;
 }
 

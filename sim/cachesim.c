@@ -294,12 +294,15 @@ static bool cs_incoming_key(void *mech, uint64_t *key)
 	return true;
 }
 
-/* The next victim's hash slot (its home: most keys sit there). */
-static void cs_prefetch(void *mech, uint32_t pfn)
+/* Shallow: the frame (key, flags, the policy's links); deep: the key's home slot. */
+static void cs_prefetch(void *mech, uint32_t pfn, bool deep)
 {
 	struct cachesim *cs = mech;
 
-	__builtin_prefetch(&cs->ht[ht_tag(frame(cs, pfn)->key) & cs->hmask]);
+	if (deep)
+		__builtin_prefetch(&cs->ht[ht_tag(frame(cs, pfn)->key) & cs->hmask]);
+	else
+		__builtin_prefetch(frame(cs, pfn));
 }
 
 static const struct policy_mech_ops cachesim_mech = {

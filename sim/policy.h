@@ -206,11 +206,13 @@ enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_c
 
 /*
  * policy_prefetch() - a hint, not a decision: the policy expects to call
- * policy_reclaim_page(@pfn) soon (its next victim), so the mechanism may start
- * fetching what that will touch (in cache mode, the page's hash slot). It has
- * no effect on any result.
+ * policy_reclaim_page(@pfn) (or policy_page_referenced) soon, so the mechanism
+ * may start fetching what that will touch. Shallow (@deep false): the page's
+ * own descriptor. Deep: what evicting it reaches through the descriptor (its
+ * hash slot in cache mode, its PTE in the machine); give a deep hint some time
+ * after a shallow one, when the descriptor has arrived. No effect on results.
  */
-void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn);
+void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn, bool deep);
 
 /* policy_set_lru() - tell the core which list @pfn is on now (vmstat gauges, refault test). */
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru);
@@ -337,7 +339,7 @@ static inline void pfn_list_prefetch_tail(struct policy_ctx *ctx, const struct p
 	n2 = pfn_list_link(ctx, l, l->tail)->prev;
 	if (n2 == PFN_NONE)
 		return;
-	policy_prefetch(ctx, n2);
+	policy_prefetch(ctx, n2, true);
 	n3 = pfn_list_link(ctx, l, n2)->prev;
 	if (n3 != PFN_NONE)
 		__builtin_prefetch(pfn_list_link(ctx, l, n3));

@@ -238,12 +238,12 @@ enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_c
 	return pc->mech->reclaim_page(pc->mech_arg, rc, pfn);
 }
 
-void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn)
+void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn, bool deep)
 {
 	struct policy_core *pc = core_of(ctx);
 
 	if (pc->mech->prefetch)
-		pc->mech->prefetch(pc->mech_arg, pfn);
+		pc->mech->prefetch(pc->mech_arg, pfn, deep);
 }
 
 void policy_note_activation(struct policy_ctx *ctx, uint32_t pfn)

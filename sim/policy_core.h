@@ -21,8 +21,8 @@ struct policy_mech_ops {
 	enum reclaim_result (*reclaim_page)(void *mech, struct reclaim_control *rc, uint32_t pfn);
 	void (*note_activation)(void *mech, uint32_t pfn); /* may be NULL */
 	uint64_t (*now_ns)(void *mech);
-	bool (*incoming_key)(void *mech, uint64_t *key); /* may be NULL: no single cause */
-	void (*prefetch)(void *mech, uint32_t pfn);      /* may be NULL: policy_prefetch() */
+	bool (*incoming_key)(void *mech, uint64_t *key);       /* may be NULL: no single cause */
+	void (*prefetch)(void *mech, uint32_t pfn, bool deep); /* may be NULL: policy_prefetch() */
 };
 
 struct policy_core {
