@@ -17,13 +17,18 @@
 #include <stdlib.h>
 
 struct opt_page {
-	uint64_t next_use; /* position of the next touch, UINT64_MAX = never */
 	uint32_t heap_idx; /* index in the heap array */
 };
 
+/* A heap entry carries its key, so sifting reads the heap, not the frames. */
+struct opt_entry {
+	uint64_t next_use; /* position of the next touch, UINT64_MAX = never */
+	uint32_t pfn;
+};
+
 struct opt_state {
-	uint32_t *heap; /* pfns, max-heap on next_use */
-	uint32_t nr;    /* pages in the heap */
+	struct opt_entry *heap; /* max-heap on next_use */
+	uint32_t nr;            /* pages in the heap */
 };
 
 static int opt_init(struct policy_ctx *ctx)
@@ -32,7 +37,7 @@ static int opt_init(struct policy_ctx *ctx)
 
 	if (!s)
 		return -1;
-	s->heap = malloc(((size_t)ctx->nr_frames + 1) * sizeof(uint32_t));
+	s->heap = malloc(((size_t)ctx->nr_frames + 1) * sizeof(*s->heap));
 	if (!s->heap) {
 		free(s);
 		return -1;
@@ -49,55 +54,53 @@ static void opt_destroy(struct policy_ctx *ctx)
 	free(s);
 }
 
-static inline uint64_t key_at(struct policy_ctx *ctx, struct opt_state *s, uint32_t i)
+static inline uint32_t *heap_idx(struct policy_ctx *ctx, uint32_t pfn)
 {
-	return ((struct opt_page *)policy_priv(ctx, s->heap[i]))->next_use;
+	return &((struct opt_page *)policy_priv(ctx, pfn))->heap_idx;
 }
 
-static inline void place(struct policy_ctx *ctx, struct opt_state *s, uint32_t i, uint32_t pfn)
+static inline void place(struct policy_ctx *ctx, struct opt_state *s, uint32_t i,
+                         struct opt_entry e)
 {
-	s->heap[i] = pfn;
-	((struct opt_page *)policy_priv(ctx, pfn))->heap_idx = i;
+	s->heap[i] = e;
+	*heap_idx(ctx, e.pfn) = i;
 }
 
 static void sift_up(struct policy_ctx *ctx, struct opt_state *s, uint32_t i)
 {
-	uint32_t pfn = s->heap[i];
-	uint64_t k = ((struct opt_page *)policy_priv(ctx, pfn))->next_use;
+	struct opt_entry e = s->heap[i];
 
-	while (i > 0 && key_at(ctx, s, (i - 1) / 2) < k) {
+	while (i > 0 && s->heap[(i - 1) / 2].next_use < e.next_use) {
 		place(ctx, s, i, s->heap[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
-	place(ctx, s, i, pfn);
+	place(ctx, s, i, e);
 }
 
 static void sift_down(struct policy_ctx *ctx, struct opt_state *s, uint32_t i)
 {
-	uint32_t pfn = s->heap[i];
-	uint64_t k = ((struct opt_page *)policy_priv(ctx, pfn))->next_use;
+	struct opt_entry e = s->heap[i];
 
 	for (;;) {
 		uint32_t c = 2 * i + 1;
 
 		if (c >= s->nr)
 			break;
-		if (c + 1 < s->nr && key_at(ctx, s, c + 1) > key_at(ctx, s, c))
+		if (c + 1 < s->nr && s->heap[c + 1].next_use > s->heap[c].next_use)
 			c++;
-		if (key_at(ctx, s, c) <= k)
+		if (s->heap[c].next_use <= e.next_use)
 			break;
 		place(ctx, s, i, s->heap[c]);
 		i = c;
 	}
-	place(ctx, s, i, pfn);
+	place(ctx, s, i, e);
 }
 
 static void opt_page_added(struct policy_ctx *ctx, uint32_t pfn, unsigned flags)
 {
 	struct opt_state *s = ctx->state;
 
-	((struct opt_page *)policy_priv(ctx, pfn))->next_use = policy_next_use(ctx);
-	place(ctx, s, s->nr++, pfn);
+	place(ctx, s, s->nr++, (struct opt_entry){.next_use = policy_next_use(ctx), .pfn = pfn});
 	sift_up(ctx, s, s->nr - 1);
 	policy_set_lru(ctx, pfn, (flags & PG_ADD_FILE) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON);
 }
@@ -105,28 +108,28 @@ static void opt_page_added(struct policy_ctx *ctx, uint32_t pfn, unsigned flags)
 static void opt_page_accessed(struct policy_ctx *ctx, uint32_t pfn, unsigned access)
 {
 	struct opt_state *s = ctx->state;
-	struct opt_page *p = policy_priv(ctx, pfn);
-	uint64_t old = p->next_use;
+	uint32_t i = *heap_idx(ctx, pfn);
+	uint64_t old = s->heap[i].next_use;
 
 	(void)access;
-	p->next_use = policy_next_use(ctx);
-	if (p->next_use > old)
-		sift_up(ctx, s, p->heap_idx);
+	s->heap[i].next_use = policy_next_use(ctx);
+	if (s->heap[i].next_use > old)
+		sift_up(ctx, s, i);
 	else
-		sift_down(ctx, s, p->heap_idx);
+		sift_down(ctx, s, i);
 }
 
 static void opt_page_removed(struct policy_ctx *ctx, uint32_t pfn)
 {
 	struct opt_state *s = ctx->state;
-	uint32_t i = ((struct opt_page *)policy_priv(ctx, pfn))->heap_idx;
-	uint32_t last = s->heap[--s->nr];
+	uint32_t i = *heap_idx(ctx, pfn);
+	struct opt_entry last = s->heap[--s->nr];
 
 	if (i == s->nr)
 		return;
 	place(ctx, s, i, last);
 	sift_down(ctx, s, i);
-	sift_up(ctx, s, ((struct opt_page *)policy_priv(ctx, last))->heap_idx);
+	sift_up(ctx, s, *heap_idx(ctx, last.pfn));
 }
 
 static void opt_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
@@ -135,13 +138,13 @@ static void opt_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 	uint32_t budget = s->nr;
 
 	while (rc->nr_reclaimed < rc->nr_to_reclaim && budget-- && s->nr) {
-		uint32_t victim = s->heap[0];
+		uint32_t victim = s->heap[0].pfn;
 
 		rc->nr_scanned++;
 		if (policy_reclaim_page(ctx, rc, victim) != RECLAIM_FREED) {
 			/* Cannot go now: treat it as needed soonest so the next candidate surfaces.
 			 */
-			((struct opt_page *)policy_priv(ctx, victim))->next_use = 0;
+			s->heap[0].next_use = 0;
 			sift_down(ctx, s, 0);
 		}
 	}

@@ -383,12 +383,21 @@ static int first_pass(struct cachesim *cs)
 	if (collect_touches(cs, &keys, &cs->nr_touches))
 		return -1;
 	u64map_init(&last, 1 << 16);
-	cs->next_use = xmalloc((cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
+	cs->next_use = host_reserve((cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
 	for (uint64_t i = cs->nr_touches; i-- > 0;) { /* backwards: next use = last seen */
-		uint64_t s = u64map_slot(&last, keys[i]);
+		uint64_t s;
 
-		cs->next_use[i] = last.keys[s] == keys[i] ? last.vals[s] : UINT64_MAX;
-		u64map_put(&last, keys[i], i);
+		if (i >= CS_PREFETCH) /* the slot of a touch a few steps on (hint only) */
+			__builtin_prefetch(
+			        &last.keys[u64map_hash(keys[i - CS_PREFETCH]) & last.mask]);
+		s = u64map_slot(&last, keys[i]);
+		if (last.keys[s] == keys[i]) {
+			cs->next_use[i] = last.vals[s];
+			last.vals[s] = i;
+		} else {
+			cs->next_use[i] = UINT64_MAX;
+			u64map_put(&last, keys[i], i);
+		}
 	}
 	free(keys);
 	u64map_free(&last);
@@ -686,7 +695,7 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 out_policy:
 	policy_core_destroy(&cs->pc);
 out:
-	free(cs->next_use);
+	host_release(cs->next_use, (cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
 	u64map_free(&cs->owners);
 	u64map_free(&cs->shadows);
 	host_release(cs->ht, (cs->hmask + 1) * sizeof(*cs->ht));
