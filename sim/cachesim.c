@@ -43,6 +43,7 @@
  */
 #include "cachesim.h"
 
+#include "bgpipe.h"
 #include "policy_core.h"
 #include "u64map.h"
 #include "util.h"
@@ -54,6 +55,7 @@
 #include <unistd.h>
 
 #define CS_TOUCHES    1024       /* touches staged per simulate() (fits L1 with its record batch) */
+#define CS_PIPE_SLOTS 16         /* batches of touches in flight with a staging thread */
 #define CS_PREFETCH   8          /* touches between a slot's prefetch and its probe */
 #define CS_PAGE_SHIFT 12         /* 4 KiB pages */
 #define CS_PAGE_BITS  44         /* page numbers below 2^44 (addresses below 2^56) */
@@ -92,65 +94,101 @@ struct cs_touches {
 	uint64_t key[CS_TOUCHES];
 	uint64_t time[CS_TOUCHES]; /* record time, where CST_TIME */
 	uint8_t fl[CS_TOUCHES];    /* CST_* */
+	int trace;                 /* index of the trace the batch starts in (progress line) */
 };
 
 struct cachesim {
 	struct policy_core pc; /* the policy and its private area */
 	const struct cachesim_opts *o;
-	struct metrics *m;       /* counters */
-	uint32_t capacity;       /* frames */
-	uint32_t used;           /* frames holding a page */
-	uint32_t next_fresh;     /* frames never used yet: next_fresh..capacity-1 */
-	uint32_t *free_stack;    /* frames freed by eviction */
-	uint32_t nr_free_stack;  /* entries on free_stack */
-	struct cs_slot *ht;      /* key -> frame table */
-	uint64_t hmask;          /* table size - 1 */
-	struct cs_touches *tb;   /* the staged batch */
-	struct u64map owners;    /* (kind << 32 | pid or file) -> owner index */
-	uint64_t last_owner;     /* one-entry cache of owners */
-	uint64_t last_owner_idx; /* ... its index */
-	uint64_t *next_use;      /* needs_future: next touch position per touch */
-	uint64_t nr_touches;     /* touches in the first pass */
-	uint64_t touch;          /* position of the current touch */
-	uint64_t now;            /* simulated ns */
-	uint64_t incoming;       /* key of the page a miss is bringing in */
-	struct u64map shadows;   /* key -> policy shadow (shadow_of) of evicted pages */
-	uint64_t cost_access;    /* cost.access */
-	uint64_t cost_miss;      /* cost.major_fault */
-	uint64_t interval;       /* metrics.interval */
-	uint64_t next_tick;      /* next timeline row time */
-	char *err;               /* error buffer */
-	size_t errlen;           /* its size */
+	struct metrics *m;      /* counters */
+	uint32_t capacity;      /* frames */
+	uint32_t used;          /* frames holding a page */
+	uint32_t next_fresh;    /* frames never used yet: next_fresh..capacity-1 */
+	uint32_t *free_stack;   /* frames freed by eviction */
+	uint32_t nr_free_stack; /* entries on free_stack */
+	struct cs_slot *ht;     /* key -> frame table */
+	uint64_t hmask;         /* table size - 1 */
+	struct cs_touches *tb;  /* the staged batch (without a staging thread) */
+	uint64_t *next_use;     /* needs_future: next touch position per touch */
+	uint64_t nr_touches;    /* touches in the first pass */
+	uint64_t touch;         /* position of the current touch */
+	uint64_t now;           /* simulated ns */
+	uint64_t incoming;      /* key of the page a miss is bringing in */
+	struct u64map shadows;  /* key -> policy shadow (shadow_of) of evicted pages */
+	uint64_t cost_access;   /* cost.access */
+	uint64_t cost_miss;     /* cost.major_fault */
+	uint64_t interval;      /* metrics.interval */
+	uint64_t next_tick;     /* next timeline row time */
+	char *err;              /* error buffer */
+	size_t errlen;          /* its size */
 };
 
-/* ---- page keys ---- */
+/* ---- page keys: records expanded into batches of touches ---- */
+
+/*
+ * The staging stage: reads the traces and expands their records into
+ * batches of touches. It owns its readers and the owner table, and runs on
+ * the staging thread when there is one (cachesim_opts.topts->decode_thread),
+ * so it shares nothing with the simulation but the batches and, on an error,
+ * cs->err.
+ */
+struct cs_stager {
+	struct cachesim *cs;         /* o (traces, reader options) and err */
+	struct u64map owners;        /* (kind << 32 | pid or file) -> owner index */
+	uint64_t last_owner;         /* one-entry cache of owners */
+	uint64_t last_owner_idx;     /* ... its index */
+	int t;                       /* the trace being read */
+	struct trace_reader *r;      /* its reader (NULL before it is opened) */
+	const struct trace_rec *buf; /* its current batch of records */
+	long n, i;                   /* ... size and the next record */
+	uint64_t prefix, p, last;    /* the record being expanded: key prefix, pages p..last */
+	unsigned fl, tfl;            /* ... its CST_* flags, CST_TIME for its first touch */
+	bool done;                   /* every trace was read */
+};
+
+static void stager_init(struct cs_stager *st, struct cachesim *cs)
+{
+	memset(st, 0, sizeof(*st));
+	st->cs = cs;
+	u64map_init(&st->owners, 64);
+	st->last_owner = UINT64_MAX;
+	st->p = 1; /* p > last: no record being expanded */
+}
+
+static void stager_free(struct cs_stager *st)
+{
+	trace_close(st->r);
+	st->r = NULL;
+	u64map_free(&st->owners);
+}
 
 /* Owner index of (kind, id); -1 when the run has too many owners. */
-static inline int64_t owner_index(struct cachesim *cs, uint64_t owner)
+static inline int64_t owner_index(struct cs_stager *st, uint64_t owner)
 {
 	uint64_t i;
 
-	if (owner == cs->last_owner)
-		return (int64_t)cs->last_owner_idx;
-	i = u64map_slot(&cs->owners, owner);
-	if (cs->owners.keys[i] == CS_EMPTY) {
-		if (cs->owners.nr >= (1ULL << CS_OWNER_BITS))
+	if (owner == st->last_owner)
+		return (int64_t)st->last_owner_idx;
+	i = u64map_slot(&st->owners, owner);
+	if (st->owners.keys[i] == CS_EMPTY) {
+		if (st->owners.nr >= (1ULL << CS_OWNER_BITS))
 			return -1;
-		u64map_put(&cs->owners, owner, cs->owners.nr);
-		i = u64map_slot(&cs->owners, owner);
+		u64map_put(&st->owners, owner, st->owners.nr);
+		i = u64map_slot(&st->owners, owner);
 	}
-	cs->last_owner = owner;
-	cs->last_owner_idx = cs->owners.vals[i];
-	return (int64_t)cs->last_owner_idx;
+	st->last_owner = owner;
+	st->last_owner_idx = st->owners.vals[i];
+	return (int64_t)st->last_owner_idx;
 }
 
 /*
  * Page range [*first, *last] of a record and its owner's key prefix.
  * Return: 1 if the record touches data pages, 0 if not, -1 on a key overflow.
  */
-static inline int record_pages(struct cachesim *cs, const struct trace_rec *r, uint64_t *prefix,
+static inline int record_pages(struct cs_stager *st, const struct trace_rec *r, uint64_t *prefix,
                                uint64_t *first, uint64_t *last)
 {
+	struct cachesim *cs = st->cs;
 	uint64_t owner, len, end;
 	int64_t idx;
 
@@ -174,7 +212,7 @@ static inline int record_pages(struct cachesim *cs, const struct trace_rec *r, u
 		         (unsigned long long)end);
 		return -1;
 	}
-	idx = owner_index(cs, owner);
+	idx = owner_index(st, owner);
 	if (idx < 0) {
 		snprintf(cs->err, cs->errlen, "more than %llu distinct processes and files",
 		         1ULL << CS_OWNER_BITS);
@@ -182,6 +220,92 @@ static inline int record_pages(struct cachesim *cs, const struct trace_rec *r, u
 	}
 	*prefix = (uint64_t)idx << CS_PAGE_BITS;
 	return 1;
+}
+
+/* "TRACE: record N: why" for record @i of the current batch. */
+static void record_error(struct cs_stager *st)
+{
+	struct cachesim *cs = st->cs;
+	char why[256];
+
+	snprintf(why, sizeof(why), "%s", cs->err);
+	snprintf(cs->err, cs->errlen, "%s: record %llu: %s", cs->o->traces[st->t],
+	         (unsigned long long)(trace_records_read(st->r) - (uint64_t)st->n +
+	                              (uint64_t)st->i + 1),
+	         why);
+}
+
+/*
+ * Fill @batch (a struct cs_touches) with the next touches. Records are read
+ * in decoded batches; a record spanning many pages may continue into the next
+ * batch of touches. Return: touches (> 0), 0 at the end of the last trace, -1
+ * with the message in cs->err. (A bgpipe_fill_fn.)
+ */
+static long stage(void *arg, void *batch)
+{
+	struct cs_stager *st = arg;
+	struct cachesim *cs = st->cs;
+	struct cs_touches *tb = batch;
+	struct trace_open_opts topts = cs->o->topts ? *cs->o->topts : (struct trace_open_opts){0};
+	uint32_t nt = 0;
+
+	topts.decode_thread = false; /* this stage is the decoding thread, if any */
+	tb->trace = st->t;
+	while (nt < CS_TOUCHES && !st->done) {
+		if (st->p > st->last && st->i == st->n) { /* the next batch of records */
+			if (!st->r) {
+				if (st->t == cs->o->nr_traces) {
+					st->done = true;
+					break;
+				}
+				if (trace_open(&st->r, cs->o->traces[st->t], &topts, cs->err,
+				               cs->errlen))
+					return -1;
+			}
+			st->n = trace_read_batch(st->r, &st->buf);
+			st->i = 0;
+			if (st->n < 0) {
+				snprintf(cs->err, cs->errlen, "%s", trace_error(st->r));
+				return -1;
+			}
+			if (!st->n) {
+				trace_close(st->r);
+				st->r = NULL;
+				st->t++;
+			}
+			continue;
+		}
+		if (st->p > st->last) { /* start record i */
+			const struct trace_rec *rec = &st->buf[st->i];
+			int k = record_pages(st, rec, &st->prefix, &st->p, &st->last);
+
+			if (k < 0) {
+				record_error(st);
+				return -1;
+			}
+			if (k == 0) {
+				st->p = 1, st->last = 0;
+				st->i++;
+				continue;
+			}
+			st->fl = (rec->op == TRACE_OP_W || rec->op == TRACE_OP_WRITE ? CST_WRITE
+			                                                             : 0) |
+			         (trace_op_is_file_io(rec->op) ? CST_FILE : 0);
+			st->tfl = 0;
+			if (rec->flags & TREC_TIME) {
+				tb->time[nt] = rec->time;
+				st->tfl = CST_TIME;
+			}
+		}
+		for (; nt < CS_TOUCHES && st->p <= st->last; st->p++, nt++) {
+			tb->key[nt] = st->prefix | st->p;
+			tb->fl[nt] = (uint8_t)(st->fl | st->tfl);
+			st->tfl = 0;
+		}
+		if (st->p > st->last)
+			st->i++;
+	}
+	return nt;
 }
 
 /* ---- key -> frame table ---- */
@@ -318,60 +442,33 @@ static const struct policy_mech_ops cachesim_mech = {
 
 /* ---- replay ---- */
 
-static int open_trace(struct cachesim *cs, const char *path, struct trace_reader **r)
-{
-	return trace_open(r, path, cs->o->topts, cs->err, cs->errlen);
-}
-
-static void record_error(struct cachesim *cs, const char *path, struct trace_reader *r, long n,
-                         long i);
-
 /* Every page touch of the traces, in order, as page keys (*keys is malloc'ed). */
 static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr)
 {
 	uint64_t cap = 1 << 20, n_keys = 0;
 	uint64_t *k = xmalloc(cap * sizeof(uint64_t));
+	struct cs_touches *tb = xmalloc(sizeof(*tb));
+	struct cs_stager st;
+	long nt;
 
-	for (int t = 0; t < cs->o->nr_traces; t++) {
-		struct trace_reader *r;
-		long n;
-
-		if (open_trace(cs, cs->o->traces[t], &r))
-			goto fail;
-		const struct trace_rec *buf;
-
-		while ((n = trace_read_batch(r, &buf)) > 0) {
-			for (long i = 0; i < n; i++) {
-				uint64_t prefix, first, last;
-				int kind = record_pages(cs, &buf[i], &prefix, &first, &last);
-
-				if (kind < 0) {
-					record_error(cs, cs->o->traces[t], r, n, i);
-					trace_close(r);
-					goto fail;
-				}
-				for (uint64_t p = first; kind && p <= last; p++) {
-					if (n_keys == cap) {
-						cap *= 2;
-						k = xrealloc(k, cap * sizeof(uint64_t));
-					}
-					k[n_keys++] = prefix | p;
-				}
-			}
+	stager_init(&st, cs);
+	while ((nt = stage(&st, tb)) > 0) {
+		if (n_keys + (uint64_t)nt > cap) {
+			cap *= 2;
+			k = xrealloc(k, cap * sizeof(uint64_t));
 		}
-		if (n < 0) {
-			snprintf(cs->err, cs->errlen, "%s", trace_error(r));
-			trace_close(r);
-			goto fail;
-		}
-		trace_close(r);
+		memcpy(k + n_keys, tb->key, (size_t)nt * sizeof(uint64_t));
+		n_keys += (uint64_t)nt;
+	}
+	stager_free(&st);
+	free(tb);
+	if (nt < 0) {
+		free(k);
+		return -1;
 	}
 	*keys = k;
 	*nr = n_keys;
 	return 0;
-fail:
-	free(k);
-	return -1;
 }
 
 /* First pass: next-use position of every touch. */
@@ -401,10 +498,6 @@ static int first_pass(struct cachesim *cs)
 	}
 	free(keys);
 	u64map_free(&last);
-	/* The owner table is rebuilt identically by the second pass. */
-	u64map_free(&cs->owners);
-	u64map_init(&cs->owners, 64);
-	cs->last_owner = UINT64_MAX;
 	return 0;
 }
 
@@ -417,10 +510,7 @@ int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *n
 	cs->o = o;
 	cs->err = err;
 	cs->errlen = errlen;
-	u64map_init(&cs->owners, 64);
-	cs->last_owner = UINT64_MAX;
 	ret = collect_touches(cs, keys, nr);
-	u64map_free(&cs->owners);
 	free(cs);
 	return ret;
 }
@@ -498,11 +588,10 @@ static void miss(struct cachesim *cs, uint64_t key, uint32_t tag, unsigned fl)
 	ops->page_added(&cs->pc.ctx, pfn, add);
 }
 
-/* Run the @nt staged touches. */
-static void simulate(struct cachesim *cs, uint32_t nt)
+/* Run the @nt staged touches of @tb. */
+static void simulate(struct cachesim *cs, const struct cs_touches *tb, uint32_t nt)
 {
 	const struct reclaim_policy_ops *ops = cs->pc.ops;
-	const struct cs_touches *tb = cs->tb;
 	bool future = ops->needs_future;
 
 	for (uint32_t j = 0; j < nt && j < 2 * CS_PREFETCH; j++)
@@ -545,105 +634,54 @@ static void simulate(struct cachesim *cs, uint32_t nt)
 	}
 }
 
-/* "TRACE: record N: why" for the record at @i of a batch of @n. */
-static void record_error(struct cachesim *cs, const char *path, struct trace_reader *r, long n,
-                         long i)
-{
-	char why[256];
-
-	snprintf(why, sizeof(why), "%s", cs->err);
-	snprintf(cs->err, cs->errlen, "%s: record %llu: %s", path,
-	         (unsigned long long)(trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1), why);
-}
-
 /*
- * Replay: each decoded batch of records is expanded into batches of touches
- * (a record spanning many pages may continue into the next batch), and each
- * batch of touches is simulated.
+ * Replay: batches of touches from the staging stage, on a thread of its own
+ * when the reader options ask for a decode thread (the stage then decodes and
+ * expands ahead while this thread simulates), else inline.
  */
 static int replay(struct cachesim *cs)
 {
-	struct cs_touches *tb = cs->tb;
+	struct cs_stager st;
+	struct bgpipe *pipe = NULL;
 	uint64_t shown = 0;
 	time_t last_shown = 0;
+	long nt;
 
-	for (int t = 0; t < cs->o->nr_traces; t++) {
-		struct trace_reader *r;
-		long n;
+	stager_init(&st, cs);
+	if (cs->o->topts && cs->o->topts->decode_thread)
+		pipe = bgpipe_start(sizeof(struct cs_touches), CS_PIPE_SLOTS, stage, &st);
+	for (;;) {
+		struct cs_touches *tb = cs->tb;
 
-		if (open_trace(cs, cs->o->traces[t], &r))
-			return -1;
-		const struct trace_rec *buf;
+		if (pipe) {
+			void *b;
 
-		while ((n = trace_read_batch(r, &buf)) > 0) {
-			uint64_t prefix = 0, p = 1, last = 0; /* the record being expanded */
-			unsigned fl = 0, tfl = 0;
-			long i = 0;
+			nt = bgpipe_next(pipe, &b);
+			tb = b;
+		} else {
+			nt = stage(&st, tb);
+		}
+		if (nt <= 0)
+			break;
+		simulate(cs, tb, (uint32_t)nt);
+		if (cs->o->progress && cs->m->accesses - shown > (1u << 22)) {
+			time_t now = time(NULL);
 
-			while (i < n) {
-				uint32_t nt = 0;
-
-				while (nt < CS_TOUCHES && i < n) {
-					if (p > last) { /* start record i */
-						const struct trace_rec *rec = &buf[i];
-						int k = record_pages(cs, rec, &prefix, &p, &last);
-
-						if (k < 0) {
-							record_error(cs, cs->o->traces[t], r, n, i);
-							trace_close(r);
-							return -1;
-						}
-						if (k == 0) {
-							p = 1, last = 0;
-							i++;
-							continue;
-						}
-						fl = (rec->op == TRACE_OP_W ||
-						                      rec->op == TRACE_OP_WRITE
-						              ? CST_WRITE
-						              : 0) |
-						     (trace_op_is_file_io(rec->op) ? CST_FILE : 0);
-						tfl = 0;
-						if (rec->flags & TREC_TIME) {
-							tb->time[nt] = rec->time;
-							tfl = CST_TIME;
-						}
-					}
-					for (; nt < CS_TOUCHES && p <= last; p++, nt++) {
-						uint64_t key = prefix | p;
-
-						tb->key[nt] = key;
-						tb->fl[nt] = (uint8_t)(fl | tfl);
-						tfl = 0;
-					}
-					if (p > last)
-						i++;
-				}
-				simulate(cs, nt);
-			}
-			if (cs->o->progress && cs->m->accesses - shown > (1u << 22)) {
-				time_t now = time(NULL);
-
-				shown = cs->m->accesses;
-				if (now != last_shown) {
-					last_shown = now;
-					fprintf(stderr, "\rmmsim: %s: %llu accesses, %llu misses ",
-					        cs->o->traces[t],
-					        (unsigned long long)cs->m->accesses,
-					        (unsigned long long)cs->m->misses);
-				}
+			shown = cs->m->accesses;
+			if (now != last_shown) {
+				last_shown = now;
+				fprintf(stderr, "\rmmsim: %s: %llu accesses, %llu misses ",
+				        cs->o->traces[tb->trace],
+				        (unsigned long long)cs->m->accesses,
+				        (unsigned long long)cs->m->misses);
 			}
 		}
-		if (n < 0) {
-			snprintf(cs->err, cs->errlen, "%s", trace_error(r));
-			trace_close(r);
-			return -1;
-		}
-		trace_close(r);
 	}
+	bgpipe_stop(pipe); /* before the stage's state goes */
+	stager_free(&st);
 	if (cs->o->progress && last_shown)
 		fputc('\n', stderr);
-	return 0;
+	return nt < 0 ? -1 : 0;
 }
 
 int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, size_t errlen)
@@ -672,9 +710,7 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	memset(cs->ht, 0xff, table * sizeof(*cs->ht)); /* every pfn CS_FREE */
 	cs->hmask = table - 1;
 	cs->tb = xmalloc(sizeof(*cs->tb));
-	u64map_init(&cs->owners, 64);
 	u64map_init(&cs->shadows, 64);
-	cs->last_owner = UINT64_MAX;
 	cs->cost_access = config_time_ns(o->cfg, "cost.access");
 	cs->cost_miss = config_time_ns(o->cfg, "cost.major_fault");
 	cs->interval = config_time_ns(o->cfg, "metrics.interval");
@@ -696,7 +732,6 @@ out_policy:
 	policy_core_destroy(&cs->pc);
 out:
 	host_release(cs->next_use, (cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
-	u64map_free(&cs->owners);
 	u64map_free(&cs->shadows);
 	host_release(cs->ht, (cs->hmask + 1) * sizeof(*cs->ht));
 	free(cs->tb);

@@ -55,7 +55,7 @@ struct trace_reader {
 	char *options;                      /* importer options "k=v,k=v" or NULL */
 	char err[512];                      /* last error, full one-line message */
 	bool want_thread;                   /* trace_open_opts.decode_thread */
-	struct trace_ring *ring;            /* the decode thread's ring, once started */
+	struct bgpipe *ring;                /* the decode thread, once started */
 	uint64_t nr_delivered;              /* records handed out (nr_read runs ahead of it
 	                                     * while a decode thread works) */
 	struct trace_rec *batch;            /* trace_read_batch's buffer without a thread */
@@ -79,11 +79,10 @@ struct trace_writer {
 long trace_read_direct(struct trace_reader *r, struct trace_rec *buf, size_t cap);
 
 /* The decode thread (trace_thread.c). trace_ring_start() returns -1 if no thread could start. */
-struct trace_ring;
+struct bgpipe;
 int trace_ring_start(struct trace_reader *r);
 long trace_ring_batch(struct trace_reader *r, const struct trace_rec **recs);
 void trace_ring_stop(struct trace_reader *r);
-void trace_ring_free(struct trace_ring *g);
 
 /* trace_in_read() - read up to @n raw bytes (probe prefix first). Returns bytes read. */
 size_t trace_in_read(struct trace_reader *r, void *buf, size_t n);
