@@ -64,6 +64,8 @@ struct shadow_nodes {
 	struct u64map index; /* node key -> index + 1 (0 = freed) */
 	uint32_t head, tail; /* shadow-only nodes (list_lru) */
 	uint64_t nr_listed;  /* workingset_nodes */
+	uint64_t last_key;   /* one-entry cache of index: swap slots and file pages come in runs */
+	uint32_t last_i;     /* ... its node */
 };
 
 struct mm {

@@ -48,12 +48,15 @@ struct pt_table {
 };
 
 struct pgtable {
-	enum pt_scheme scheme;        /* geometry */
-	struct pgtable_frame_ops ops; /* table-page allocator */
-	struct pt_table *t;           /* tables by id; id 0 is the top level */
-	uint32_t nr_t, cap_t;         /* ids in use (with holes) / allocated */
-	uint32_t free_id;             /* freed ids, linked through pfn */
-	uint64_t pages;               /* simulated pages held */
+	enum pt_scheme scheme;         /* geometry */
+	struct pgtable_frame_ops ops;  /* table-page allocator */
+	struct pt_table *t;            /* tables by id; id 0 is the top level */
+	uint32_t nr_t, cap_t;          /* ids in use (with holes) / allocated */
+	uint32_t free_id;              /* freed ids, linked through pfn */
+	uint64_t pages;                /* simulated pages held */
+	unsigned levels;               /* geom[scheme].levels */
+	unsigned shift[PT_MAX_LEVELS]; /* shift_of() per level, precomputed for the walk */
+	uint64_t mask[PT_MAX_LEVELS];  /* index mask per level */
 };
 
 struct pt_geom {
@@ -149,6 +152,11 @@ struct pgtable *pgtable_create(enum pt_scheme s, const struct pgtable_frame_ops 
 
 	pt->scheme = s;
 	pt->ops = *ops;
+	pt->levels = geom[s].levels;
+	for (unsigned l = 0; l < pt->levels; l++) {
+		pt->shift[l] = shift_of(s, l);
+		pt->mask[l] = (1ULL << geom[s].bits[l]) - 1;
+	}
 	pt->free_id = PT_NONE;
 	if (table_new(pt, 0) == PT_NONE) {
 		free(pt);
@@ -178,14 +186,19 @@ void pgtable_destroy(struct pgtable *pt)
 	free(pt);
 }
 
+/* Index of @va in a level-@l table. */
+static inline uint64_t idx_of(const struct pgtable *pt, uint64_t va, unsigned l)
+{
+	return (va >> pt->shift[l]) & pt->mask[l];
+}
+
 uint64_t *pgtable_walk(struct pgtable *pt, uint64_t va, unsigned *refs)
 {
-	const struct pt_geom *g = &geom[pt->scheme];
 	uint32_t id = 0;
 	unsigned l;
 
-	for (l = 0; l + 1 < g->levels; l++) {
-		uint64_t e = pt->t[id].e[pgtable_index(pt->scheme, va, l)];
+	for (l = 0; l + 1 < pt->levels; l++) {
+		uint64_t e = pt->t[id].e[idx_of(pt, va, l)];
 
 		if (!(e & PTE_PRESENT)) {
 			if (refs)
@@ -195,18 +208,17 @@ uint64_t *pgtable_walk(struct pgtable *pt, uint64_t va, unsigned *refs)
 		id = (uint32_t)(e >> 12);
 	}
 	if (refs)
-		*refs = g->levels;
-	return &pt->t[id].e[pgtable_index(pt->scheme, va, l)];
+		*refs = pt->levels;
+	return &pt->t[id].e[idx_of(pt, va, l)];
 }
 
 uint64_t *pgtable_populate(struct pgtable *pt, uint64_t va)
 {
-	const struct pt_geom *g = &geom[pt->scheme];
 	uint32_t id = 0;
 	unsigned l;
 
-	for (l = 0; l + 1 < g->levels; l++) {
-		uint64_t *e = &pt->t[id].e[pgtable_index(pt->scheme, va, l)];
+	for (l = 0; l + 1 < pt->levels; l++) {
+		uint64_t *e = &pt->t[id].e[idx_of(pt, va, l)];
 
 		if (!(*e & PTE_PRESENT)) {
 			uint32_t child = table_new(pt, l + 1);
@@ -214,13 +226,13 @@ uint64_t *pgtable_populate(struct pgtable *pt, uint64_t va)
 			if (child == PT_NONE)
 				return NULL;
 			/* table_new may move pt->t: recompute the parent entry's address */
-			e = &pt->t[id].e[pgtable_index(pt->scheme, va, l)];
+			e = &pt->t[id].e[idx_of(pt, va, l)];
 			*e = ((uint64_t)child << 12) | PTE_PRESENT;
 			pt->t[id].live++;
 		}
 		id = (uint32_t)(*e >> 12);
 	}
-	return &pt->t[id].e[pgtable_index(pt->scheme, va, l)];
+	return &pt->t[id].e[idx_of(pt, va, l)];
 }
 
 /*

@@ -100,6 +100,8 @@ void pwc_fill(struct pwc *p, uint16_t asid, uint64_t va, unsigned valid)
 					victim = base + k;
 			}
 			i = (long)victim;
+			if (!(p->tag[i] & PWC_VALID))
+				p->nr_valid++;
 			p->tag[i] = tag;
 		}
 		p->stamp[i] = ++p->clock;
@@ -108,8 +110,10 @@ void pwc_fill(struct pwc *p, uint16_t asid, uint64_t va, unsigned valid)
 
 void pwc_flush(struct pwc *p, bool all, uint16_t asid)
 {
-	for (size_t i = 0; i < (size_t)p->levels * p->entries; i++)
+	for (size_t i = 0; i < (size_t)p->levels * p->entries && p->nr_valid; i++)
 		if ((p->tag[i] & PWC_VALID) &&
-		    (all || (uint16_t)(p->tag[i] >> PWC_ASID_SHIFT) == asid))
+		    (all || (uint16_t)(p->tag[i] >> PWC_ASID_SHIFT) == asid)) {
 			p->tag[i] = 0;
+			p->nr_valid--;
+		}
 }

@@ -19,6 +19,7 @@ struct pwc {
 	uint64_t *tag;                  /* levels x entries: VALID | asid | va >> shift */
 	uint32_t *stamp;                /* LRU stamps, same layout */
 	uint32_t clock;                 /* stamp source */
+	uint32_t nr_valid;              /* valid entries (a flush of an empty cache is free) */
 	uint64_t hits, misses;          /* walks that skipped levels / that did not */
 };
 

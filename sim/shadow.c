@@ -60,12 +60,15 @@ static void list_del(struct shadow_nodes *s, uint32_t i)
 /* Account @dpages pages and @dshadows shadows in @node. */
 static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dshadows)
 {
-	uint64_t slot = u64map_slot(&s->index, node);
+	uint64_t slot;
 	uint32_t i;
 	struct shadow_node *n;
 	bool shadow_only;
 
-	if (s->index.keys[slot] == node && s->index.vals[slot]) {
+	if (node == s->last_key) {
+		i = s->last_i;
+	} else if (slot = u64map_slot(&s->index, node),
+	           s->index.keys[slot] == node && s->index.vals[slot]) {
 		i = (uint32_t)s->index.vals[slot] - 1;
 	} else {
 		if (s->free != SN_NONE) {
@@ -80,8 +83,9 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 		}
 		s->n[i] = (struct shadow_node){.key = node, .prev = SN_NONE, .next = SN_NONE};
 		u64map_put(&s->index, node, i + 1);
-		slot = u64map_slot(&s->index, node);
 	}
+	s->last_key = node;
+	s->last_i = i;
 	n = &s->n[i];
 	SIM_BUG_ON((int)n->pages + dpages < 0 || (int)n->shadows + dshadows < 0);
 	n->pages = (uint16_t)(n->pages + dpages);
@@ -101,7 +105,8 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 		list_del(s, i);
 	}
 	if (!n->pages && !n->shadows) { /* the node is empty: freed */
-		s->index.vals[slot] = 0;
+		s->index.vals[u64map_slot(&s->index, node)] = 0;
+		s->last_key = UINT64_MAX;
 		n->next = s->free;
 		s->free = i;
 	}
@@ -109,7 +114,8 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 
 void shadow_nodes_init(struct shadow_nodes *s)
 {
-	*s = (struct shadow_nodes){.head = SN_NONE, .tail = SN_NONE, .free = SN_NONE};
+	*s = (struct shadow_nodes){
+	        .head = SN_NONE, .tail = SN_NONE, .free = SN_NONE, .last_key = UINT64_MAX};
 	u64map_init(&s->index, 256);
 }
 

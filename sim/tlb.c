@@ -48,6 +48,7 @@ static int level_init(struct tlb_level *l, uint32_t entries, uint32_t ways)
 	l->entries = entries;
 	l->ways = ways;
 	l->sets = entries / ways;
+	l->set_mask = (l->sets & (l->sets - 1)) ? 0 : l->sets - 1;
 	l->tag = xcalloc(entries, sizeof(uint64_t));
 	l->pte = xcalloc(entries, sizeof(uint64_t));
 	l->stamp = xcalloc(entries, sizeof(uint32_t));
@@ -83,9 +84,17 @@ void tlb_free(struct tlb *t)
 	pwc_free(&t->pwc);
 }
 
+/* First way of @vpn's set. */
+static inline uint32_t set_base(const struct tlb_level *l, uint64_t vpn)
+{
+	uint64_t set = (l->set_mask || l->sets == 1) ? vpn & l->set_mask : vpn % l->sets;
+
+	return (uint32_t)set * l->ways;
+}
+
 static inline uint64_t *level_lookup(struct tlb_level *l, uint64_t tag, uint64_t vpn)
 {
-	uint32_t base = (uint32_t)(vpn % l->sets) * l->ways;
+	uint32_t base = set_base(l, vpn);
 
 	for (uint32_t w = 0; w < l->ways; w++)
 		if (l->tag[base + w] == tag) {
@@ -101,7 +110,7 @@ static void level_fill(struct tlb_level *l, uint64_t tag, uint64_t vpn, uint64_t
 
 	if (!l->entries)
 		return;
-	base = (uint32_t)(vpn % l->sets) * l->ways;
+	base = set_base(l, vpn);
 	victim = base;
 	for (uint32_t w = 0; w < l->ways; w++) {
 		if (l->tag[base + w] == tag || !(l->tag[base + w] & TLB_VALID)) {
@@ -171,7 +180,7 @@ static void flush(struct tlb *t, bool all, uint16_t asid, bool one, uint64_t vpn
 		pwc_flush(&t->pwc, all, asid);
 	for (int i = 0; i < 3; i++) {
 		if (one && lv[i]->entries) { /* a single page: only its set can hold it */
-			uint32_t base = (uint32_t)(vpn % lv[i]->sets) * lv[i]->ways;
+			uint32_t base = set_base(lv[i], vpn);
 			uint64_t want = tag_of(asid, vpn);
 
 			for (uint32_t w = 0; w < lv[i]->ways; w++)

@@ -13,15 +13,16 @@
 #define TLB_FLUSH_CEILING 33 /* x86 tlb_single_page_flush_ceiling: larger ranges flush the ASID */
 
 struct tlb_level {
-	uint32_t entries; /* 0 = level absent */
-	uint32_t ways;    /* associativity */
-	uint32_t sets;    /* entries / ways */
-	uint64_t *tag;    /* per way: VALID | asid << 48 | vpn, set-major */
-	uint64_t *pte;    /* cached translation per way */
-	uint32_t *stamp;  /* LRU stamp per way */
-	uint32_t clock;   /* stamp source */
-	uint64_t hits;    /* lookups that hit */
-	uint64_t misses;  /* lookups that missed */
+	uint32_t entries;  /* 0 = level absent */
+	uint32_t ways;     /* associativity */
+	uint32_t sets;     /* entries / ways */
+	uint32_t set_mask; /* sets - 1 when sets is a power of two (no division), else 0 */
+	uint64_t *tag;     /* per way: VALID | asid << 48 | vpn, set-major */
+	uint64_t *pte;     /* cached translation per way */
+	uint32_t *stamp;   /* LRU stamp per way */
+	uint32_t clock;    /* stamp source */
+	uint64_t hits;     /* lookups that hit */
+	uint64_t misses;   /* lookups that missed */
 };
 
 struct tlb {
