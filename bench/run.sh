@@ -8,4 +8,8 @@ for b in "$build"/bench_*; do
 	[ -x "$b" ] || continue
 	echo "== $(basename "$b")"
 	"$b"
+	if [ "$(basename "$b")" = bench_cache ] && [ "$(nproc)" -gt 1 ]; then
+		echo "== bench_cache --decode-thread (mmsim run's default on this host)"
+		"$b" --decode-thread
+	fi
 done
