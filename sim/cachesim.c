@@ -108,7 +108,6 @@ struct cachesim {
 	uint32_t nr_free_stack; /* entries on free_stack */
 	struct cs_slot *ht;     /* key -> frame table */
 	uint64_t hmask;         /* table size - 1 */
-	struct cs_touches *tb;  /* the staged batch (without a staging thread) */
 	uint64_t *next_use;     /* needs_future: next touch position per touch */
 	uint64_t nr_touches;    /* touches in the first pass */
 	uint64_t touch;         /* position of the current touch */
@@ -442,17 +441,57 @@ static const struct policy_mech_ops cachesim_mech = {
 
 /* ---- replay ---- */
 
+/* The stream of touch batches: the staging stage, on a thread of its own when
+ * the reader options ask for a decode thread (it then decodes and expands
+ * ahead while the caller works), else run inline. */
+struct cs_source {
+	struct cs_stager st;    /* the stage */
+	struct bgpipe *pipe;    /* its thread, or NULL */
+	struct cs_touches *own; /* the batch when inline */
+};
+
+static void source_open(struct cs_source *src, struct cachesim *cs)
+{
+	stager_init(&src->st, cs);
+	src->own = xmalloc(sizeof(*src->own));
+	src->pipe = NULL;
+	if (cs->o->topts && cs->o->topts->decode_thread)
+		src->pipe = bgpipe_start(sizeof(struct cs_touches), CS_PIPE_SLOTS, stage, &src->st);
+}
+
+/* The next batch in *tb. Return: touches, 0 at the end, -1 on error (cs->err). */
+static long source_next(struct cs_source *src, struct cs_touches **tb)
+{
+	void *b;
+	long nt;
+
+	if (!src->pipe) {
+		*tb = src->own;
+		return stage(&src->st, src->own);
+	}
+	nt = bgpipe_next(src->pipe, &b);
+	*tb = b;
+	return nt;
+}
+
+static void source_close(struct cs_source *src)
+{
+	bgpipe_stop(src->pipe); /* before the stage's state goes */
+	stager_free(&src->st);
+	free(src->own);
+}
+
 /* Every page touch of the traces, in order, as page keys (*keys is malloc'ed). */
 static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr)
 {
 	uint64_t cap = 1 << 20, n_keys = 0;
 	uint64_t *k = xmalloc(cap * sizeof(uint64_t));
-	struct cs_touches *tb = xmalloc(sizeof(*tb));
-	struct cs_stager st;
+	struct cs_touches *tb;
+	struct cs_source src;
 	long nt;
 
-	stager_init(&st, cs);
-	while ((nt = stage(&st, tb)) > 0) {
+	source_open(&src, cs);
+	while ((nt = source_next(&src, &tb)) > 0) {
 		if (n_keys + (uint64_t)nt > cap) {
 			cap *= 2;
 			k = xrealloc(k, cap * sizeof(uint64_t));
@@ -460,8 +499,7 @@ static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr)
 		memcpy(k + n_keys, tb->key, (size_t)nt * sizeof(uint64_t));
 		n_keys += (uint64_t)nt;
 	}
-	stager_free(&st);
-	free(tb);
+	source_close(&src);
 	if (nt < 0) {
 		free(k);
 		return -1;
@@ -634,35 +672,17 @@ static void simulate(struct cachesim *cs, const struct cs_touches *tb, uint32_t 
 	}
 }
 
-/*
- * Replay: batches of touches from the staging stage, on a thread of its own
- * when the reader options ask for a decode thread (the stage then decodes and
- * expands ahead while this thread simulates), else inline.
- */
+/* Replay: simulate every batch of touches of the traces. */
 static int replay(struct cachesim *cs)
 {
-	struct cs_stager st;
-	struct bgpipe *pipe = NULL;
+	struct cs_source src;
+	struct cs_touches *tb;
 	uint64_t shown = 0;
 	time_t last_shown = 0;
 	long nt;
 
-	stager_init(&st, cs);
-	if (cs->o->topts && cs->o->topts->decode_thread)
-		pipe = bgpipe_start(sizeof(struct cs_touches), CS_PIPE_SLOTS, stage, &st);
-	for (;;) {
-		struct cs_touches *tb = cs->tb;
-
-		if (pipe) {
-			void *b;
-
-			nt = bgpipe_next(pipe, &b);
-			tb = b;
-		} else {
-			nt = stage(&st, tb);
-		}
-		if (nt <= 0)
-			break;
+	source_open(&src, cs);
+	while ((nt = source_next(&src, &tb)) > 0) {
 		simulate(cs, tb, (uint32_t)nt);
 		if (cs->o->progress && cs->m->accesses - shown > (1u << 22)) {
 			time_t now = time(NULL);
@@ -677,8 +697,7 @@ static int replay(struct cachesim *cs)
 			}
 		}
 	}
-	bgpipe_stop(pipe); /* before the stage's state goes */
-	stager_free(&st);
+	source_close(&src);
 	if (cs->o->progress && last_shown)
 		fputc('\n', stderr);
 	return nt < 0 ? -1 : 0;
@@ -709,7 +728,6 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	cs->ht = host_reserve(table * sizeof(*cs->ht));
 	memset(cs->ht, 0xff, table * sizeof(*cs->ht)); /* every pfn CS_FREE */
 	cs->hmask = table - 1;
-	cs->tb = xmalloc(sizeof(*cs->tb));
 	u64map_init(&cs->shadows, 64);
 	cs->cost_access = config_time_ns(o->cfg, "cost.access");
 	cs->cost_miss = config_time_ns(o->cfg, "cost.major_fault");
@@ -734,7 +752,6 @@ out:
 	host_release(cs->next_use, (cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
 	u64map_free(&cs->shadows);
 	host_release(cs->ht, (cs->hmask + 1) * sizeof(*cs->ht));
-	free(cs->tb);
 	free(cs->free_stack);
 	free(cs);
 	return ret;
