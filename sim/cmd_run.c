@@ -11,10 +11,21 @@
 #include "util.h"
 
 #include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* CPUs this process may run on (its affinity mask: a Slurm or taskset allocation). */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return CPU_COUNT(&set);
+}
 
 static void run_usage(FILE *out)
 {
@@ -38,7 +49,8 @@ static void run_usage(FILE *out)
 	        "      --decode-thread on|off|auto\n"
 	        "                         decode the trace on a second thread, ahead of the\n"
 	        "                         simulation; results are identical either way\n"
-	        "                         (default auto: on when the host has more than one core)\n"
+	        "                         (default auto: on when this process may use more than\n"
+	        "                         one CPU)\n"
 	        "  -q, --quiet            no progress on stderr\n"
 	        "  -h, --help             this help\n\n"
 	        "Exit status: 0 success (an OOM kill is a result), 1 bad input or runtime\n"
@@ -71,7 +83,7 @@ int cmd_run(int argc, char **argv)
 	const char *policy_name = NULL;
 	char err[1024], joined[4096] = "";
 	uint64_t seed = 1, capacity = 0;
-	bool quiet = false, decode_thread = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	bool quiet = false, decode_thread = usable_cpus() > 1;
 	int c, ret = EXIT_USAGE, li;
 	/* -s and the shorthands apply after -c, in command-line order. */
 	const char **sets = xcalloc((size_t)argc + 1, 2 * sizeof(char *));

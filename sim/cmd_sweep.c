@@ -130,17 +130,34 @@ static void clean_partial(const char *outdir, const struct sweep_run *r)
 	closedir(d);
 }
 
+/*
+ * Start one run. With several runs in parallel the cores are taken by the
+ * runs themselves, so each decodes inline (--decode-thread off): a decode
+ * thread would only compete with the other runs.
+ */
 static pid_t start_run(const struct sweep *s, const struct sweep_run *r, const char *mmsim,
-                       const char *outdir)
+                       const char *outdir, bool parallel)
 {
 	char rundir[PATH_MAX], log[PATH_MAX];
-	char **av;
+	char **av, **args;
+	size_t n = 0;
 	pid_t pid;
 
 	snprintf(rundir, sizeof(rundir), "%s/runs/%s", outdir, r->id);
 	snprintf(log, sizeof(log), "%s/runs/%s.log", outdir, r->id);
 	clean_partial(outdir, r);
-	av = sweep_run_args(s, r, mmsim, rundir);
+	args = sweep_run_args(s, r, mmsim, rundir);
+	while (args[n])
+		n++;
+	av = xcalloc(n + 3, sizeof(char *));
+	for (size_t i = 0, j = 0; i < n; i++) {
+		av[j++] = args[i];
+		if (i == 1 && parallel) { /* after "run" */
+			av[j++] = xstrdup("--decode-thread");
+			av[j++] = xstrdup("off");
+		}
+	}
+	free(args);
 	pid = fork();
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -221,7 +238,7 @@ static int run_pool(const struct sweep *s, const bool *sel, int jobs, const char
 
 			if (!sel[i] || run_finished(outdir, &s->runs[i]))
 				continue;
-			pid_of[i] = start_run(s, &s->runs[i], mmsim, outdir);
+			pid_of[i] = start_run(s, &s->runs[i], mmsim, outdir, jobs > 1);
 			if (pid_of[i] < 0) {
 				free(pid_of);
 				return -1;
