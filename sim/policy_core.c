@@ -106,8 +106,39 @@ void policy_core_destroy(struct policy_core *pc)
 
 void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn)
 {
-	if (pc->ctx.priv_size)
-		memset(policy_priv(&pc->ctx, pfn), 0, pc->ctx.priv_size);
+	void *p = policy_priv(&pc->ctx, pfn);
+
+	switch (pc->ctx.priv_size) { /* the usual sizes as inline stores, once per fault */
+	case 0:
+		break;
+	case 8:
+		memset(p, 0, 8);
+		break;
+	case 12:
+		memset(p, 0, 12);
+		break;
+	case 16:
+		memset(p, 0, 16);
+		break;
+	default:
+		memset(p, 0, pc->ctx.priv_size);
+	}
+}
+
+/* The page's cgroup, from lru_of when it is held there. */
+static inline uint32_t memcg_of(struct policy_core *pc, uint32_t pfn, unsigned of)
+{
+	if (of & LRU_OF_HELD)
+		return (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT;
+	return pc->mech->page_memcg ? pc->mech->page_memcg(pc->mech_arg, pfn) : 0;
+}
+
+/* Count one page more (@d = 1) or less (-1) on @lru of @memcg. */
+static inline void lru_count(struct policy_core *pc, uint32_t memcg, unsigned lru, int d)
+{
+	*pc->gauge[lru] += (uint64_t)(int64_t)d;
+	pc->memcg_lru[memcg][lru] += (uint64_t)(int64_t)d;
+	pc->node_lru[lru] += (uint64_t)(int64_t)d;
 }
 
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
@@ -116,34 +147,29 @@ void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 	unsigned of = pc->lru_of[pfn];
 	unsigned prev = of & LRU_OF_LIST, ws = of & LRU_OF_WORKINGSET;
 	/* the cgroup is asked once per residency and kept beside the list number */
-	uint32_t memcg = (of & LRU_OF_HELD)     ? (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT
-	                 : pc->mech->page_memcg ? pc->mech->page_memcg(pc->mech_arg, pfn)
-	                                        : 0;
+	uint32_t memcg = memcg_of(pc, pfn, of);
 
 	SIM_BUG_ON(memcg >= MMSIM_MAX_MEMCG || lru > LRU_NONE);
 	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
 	if (prev--) {
-		(*pc->gauge[prev])--;
-		pc->memcg_lru[memcg][prev]--;
-		pc->node_lru[prev]--;
+		lru_count(pc, memcg, prev, -1);
 		/* shrink_active_list sets PG_workingset on what it deactivates */
 		if ((prev == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
 		    (prev == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
 			ws = LRU_OF_WORKINGSET;
 	}
-	if (lru != LRU_NONE) {
-		(*pc->gauge[lru])++;
-		pc->memcg_lru[memcg][lru]++;
-		pc->node_lru[lru]++;
-	}
+	if (lru != LRU_NONE)
+		lru_count(pc, memcg, lru, 1);
 	pc->lru_of[pfn] = (uint8_t)((lru == LRU_NONE ? 0 : lru + 1) | ws | LRU_OF_HELD |
 	                            memcg << LRU_OF_MEMCG_SHIFT);
 }
 
 void policy_core_forget(struct policy_core *pc, uint32_t pfn)
 {
-	if (pc->lru_of[pfn] & LRU_OF_LIST)
-		policy_set_lru(&pc->ctx, pfn, LRU_NONE);
+	unsigned of = pc->lru_of[pfn];
+
+	if (of & LRU_OF_LIST) /* policy_set_lru(NONE), without what a freed page needs not */
+		lru_count(pc, memcg_of(pc, pfn, of), (of & LRU_OF_LIST) - 1, -1);
 	pc->lru_of[pfn] = 0; /* PG_workingset goes with the page */
 }
 
