@@ -73,6 +73,7 @@
 
 #include "../sim/util.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,7 +357,7 @@ static int native_load_frame(struct trace_reader *r, struct native_reader *nr)
 }
 
 /* LEB128, at most 10 bytes with the last <= 1. NULL if malformed. */
-static const unsigned char *native_uvarint_slow(const unsigned char *p, uint64_t *v)
+static const unsigned char *native_uvarint_loop(const unsigned char *p, uint64_t *v)
 {
 	uint64_t x = 0;
 
@@ -372,6 +373,31 @@ static const unsigned char *native_uvarint_slow(const unsigned char *p, uint64_t
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Three to eight bytes at once: a field starts at most NATIVE_REC_MAX - 8
+ * bytes past its frame's end, and the frame is followed by NATIVE_REC_MAX zero
+ * bytes, so reading 8 bytes from it stays in the buffer. The first byte with
+ * bit 7 clear ends the value; the 7-bit groups before it are packed together.
+ */
+static const unsigned char *native_uvarint_slow(const unsigned char *p, uint64_t *v)
+{
+	uint64_t w, stop;
+	unsigned n;
+
+	memcpy(&w, p, 8); /* one load */
+	w = le64toh(w);
+	stop = ~w & 0x8080808080808080ULL;
+	if (!stop) /* nine or ten bytes: values of 2^56 and more */
+		return native_uvarint_loop(p, v);
+	n = (unsigned)__builtin_ctzll(stop) / 8 + 1; /* bytes in the value */
+	if (n < 8)
+		w &= (1ULL << (8 * n)) - 1;
+	*v = (w & 0x7fULL) | (w & 0x7f00ULL) >> 1 | (w & 0x7f0000ULL) >> 2 |
+	     (w & 0x7f000000ULL) >> 3 | (w & 0x7f00000000ULL) >> 4 | (w & 0x7f0000000000ULL) >> 5 |
+	     (w & 0x7f000000000000ULL) >> 6 | (w & 0x7f00000000000000ULL) >> 7;
+	return p + n;
 }
 
 static inline const unsigned char *native_uvarint(const unsigned char *p, uint64_t *v)
