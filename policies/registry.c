@@ -19,18 +19,12 @@ extern const struct reclaim_policy_ops arc_policy;
 extern const struct reclaim_policy_ops lirs_policy;
 extern const struct reclaim_policy_ops clockpro_policy;
 
-static const struct reclaim_policy_ops *const policies[] = {
-	&linux_policy,
-	&mglru_policy,
-	&lru_policy,
-	&fifo_policy,
-	&clock_policy,
-	&opt_policy,
-	&twoq_policy,
-	&arc_policy,
-	&lirs_policy,
-	&clockpro_policy,
-	NULL, /* one line per policy; keep clang-format from joining them */
+static const struct reclaim_policy_ops *const policies[] =
+        {
+                &linux_policy, &mglru_policy,    &lru_policy,  &fifo_policy,
+                &clock_policy, &opt_policy,      &twoq_policy, &arc_policy,
+                &lirs_policy,  &clockpro_policy, NULL, /* one line per policy; keep clang-format
+                                                          from joining them */
 };
 
 int policy_registry_check(const struct reclaim_policy_ops *const *list, char *err, size_t errlen)

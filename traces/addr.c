@@ -102,9 +102,9 @@ static long addr_next(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 		k = addr_line_kind(line, len);
 		if (!k || (st->kind && k != st->kind))
 			return trace_fail_line(r, st->lr.lineno, 1,
-					       k ? "mixes the two address-trace formats"
-						 : "not an address-trace line: '%.40s'",
-					       line);
+			                       k ? "mixes the two address-trace formats"
+			                         : "not an address-trace line: '%.40s'",
+			                       line);
 		if (!st->kind) {
 			st->kind = k;
 			if (k == 1)
@@ -120,8 +120,9 @@ static long addr_next(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 				return trace_fail_line(r, st->lr.lineno, 3, "bad address");
 			p = imp_skip_blanks(p);
 			if (!(p = imp_dec(p, &gap)) || *imp_skip_blanks(p))
-				return trace_fail_line(r, st->lr.lineno, (unsigned)(p ? p - line : 0) + 1,
-						       "bad instruction count");
+				return trace_fail_line(r, st->lr.lineno,
+				                       (unsigned)(p ? p - line : 0) + 1,
+				                       "bad instruction count");
 			st->clock += gap;
 			rec->time = st->clock;
 			rec->flags = TREC_TIME;
@@ -138,10 +139,11 @@ static long addr_next(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 }
 
 const struct trace_format_ops addr_format = {
-	.name = "addr",
-	.description = "course address traces: 'l|s 0xADDR N' (N = instruction gap) or '0xADDR R|W'",
-	.probe = addr_probe,
-	.open = addr_open,
-	.next = addr_next,
-	.close = addr_close,
+        .name = "addr",
+        .description =
+                "course address traces: 'l|s 0xADDR N' (N = instruction gap) or '0xADDR R|W'",
+        .probe = addr_probe,
+        .open = addr_open,
+        .next = addr_next,
+        .close = addr_close,
 };

@@ -84,11 +84,11 @@ static long ids_next(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 		e = imp_dec(p, &id);
 		if (!e || *imp_skip_blanks(e))
 			return trace_fail_line(r, st->lr.lineno, (unsigned)((e ? e : p) - line) + 1,
-					       "not a block id: '%.40s'", line);
+			                       "not a block id: '%.40s'", line);
 		if (id > (UINT64_MAX >> 12))
 			return trace_fail_line(r, st->lr.lineno, 1,
-					       "block id %llu too large (offset id*4096 overflows)",
-					       (unsigned long long)id);
+			                       "block id %llu too large (offset id*4096 overflows)",
+			                       (unsigned long long)id);
 		memset(&buf[n], 0, sizeof(buf[n]));
 		buf[n].op = TRACE_OP_READ;
 		buf[n].pid = 1;
@@ -106,10 +106,10 @@ static long ids_next(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 }
 
 const struct trace_format_ops ids_format = {
-	.name = "ids",
-	.description = "one block id per line (LIRS paper traces; '*' marker lines skipped)",
-	.probe = ids_probe,
-	.open = ids_open,
-	.next = ids_next,
-	.close = ids_close,
+        .name = "ids",
+        .description = "one block id per line (LIRS paper traces; '*' marker lines skipped)",
+        .probe = ids_probe,
+        .open = ids_open,
+        .next = ids_next,
+        .close = ids_close,
 };

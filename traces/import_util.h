@@ -78,7 +78,7 @@ static inline const char *imp_num(const char *p, uint64_t *out)
 		p++;
 	e = (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? imp_hex(p, out) : imp_dec(p, out);
 	if (e && neg)
-		*out = (uint64_t)-(int64_t)*out;
+		*out = (uint64_t) - (int64_t)*out;
 	return e;
 }
 

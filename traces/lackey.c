@@ -32,10 +32,10 @@
 
 /* An async syscall waiting for its result line. */
 struct lk_pending {
-	uint64_t tid;     /* thread id, 0 = free slot */
-	int nr;           /* syscall number */
-	char name[16];    /* sys_ name without the prefix */
-	uint64_t arg[6];  /* arguments */
+	uint64_t tid;    /* thread id, 0 = free slot */
+	int nr;          /* syscall number */
+	char name[16];   /* sys_ name without the prefix */
+	uint64_t arg[6]; /* arguments */
 };
 
 struct lk_state {
@@ -60,8 +60,9 @@ static int lackey_probe(const unsigned char *head, size_t n)
 			break; /* a cut line proves nothing */
 		lines++;
 		if ((e - i > 3 && (!strncmp(s + i, "I  ", 3) || !strncmp(s + i, " L ", 3) ||
-				   !strncmp(s + i, " S ", 3) || !strncmp(s + i, " M ", 3))) ||
-		    (e - i > 2 && !strncmp(s + i, "==", 2)) || (e - i > 8 && !strncmp(s + i, "SYSCALL[", 8)) ||
+		                   !strncmp(s + i, " S ", 3) || !strncmp(s + i, " M ", 3))) ||
+		    (e - i > 2 && !strncmp(s + i, "==", 2)) ||
+		    (e - i > 8 && !strncmp(s + i, "SYSCALL[", 8)) ||
 		    (e - i > 5 && !strncmp(s + i, " --> ", 5)))
 			hits++;
 		i = e + 1;
@@ -127,7 +128,7 @@ static int parse_args(const char *p, uint64_t *arg, int max)
 
 /* Turn a successful memory syscall into a record. */
 static void emit_syscall(struct lk_state *st, uint32_t pid, const char *name, const uint64_t *a,
-			 uint64_t result)
+                         uint64_t result)
 {
 	struct trace_rec *rec;
 
@@ -235,7 +236,7 @@ static int parse_syscall(struct trace_reader *r, struct lk_state *st, const char
 	}
 	if (parse_args(p + nl, a, 6) < 0)
 		return trace_fail_line(r, st->lr.lineno, (unsigned)(p + nl - line) + 1,
-				       "malformed arguments of sys_%s", name);
+		                       "malformed arguments of sys_%s", name);
 	k = parse_result(p, &res);
 	if (k < 0)
 		return trace_fail_line(r, st->lr.lineno, 1, "SYSCALL line without a result");
@@ -264,12 +265,13 @@ static int parse_line(struct trace_reader *r, struct lk_state *st, const char *l
 	char kind;
 
 	if (len >= 3 && (line[0] == ' ' || line[0] == 'I') && line[2] == ' ' &&
-	    (line[0] == 'I' ? line[1] == ' ' : (line[1] == 'L' || line[1] == 'S' || line[1] == 'M'))) {
+	    (line[0] == 'I' ? line[1] == ' '
+	                    : (line[1] == 'L' || line[1] == 'S' || line[1] == 'M'))) {
 		kind = line[0] == 'I' ? 'I' : line[1];
 		p = imp_skip_blanks(line + 2);
 		if (!(p = imp_hex(p, &addr)) || *p != ',')
 			return trace_fail_line(r, st->lr.lineno, (unsigned)(p ? p - line : 3) + 1,
-					       "expected ADDRESS,SIZE");
+			                       "expected ADDRESS,SIZE");
 		if (!(p = imp_dec(p + 1, &size)) || *imp_skip_blanks(p))
 			return trace_fail_line(r, st->lr.lineno, 1, "bad size in '%.40s'", line);
 		struct trace_rec *rec = imp_push(&st->q);
@@ -323,10 +325,10 @@ static long lackey_next(struct trace_reader *r, struct trace_rec *buf, size_t ca
 }
 
 const struct trace_format_ops lackey_format = {
-	.name = "lackey",
-	.description = "valgrind --tool=lackey --trace-mem=yes [--trace-syscalls=yes] output",
-	.probe = lackey_probe,
-	.open = lackey_open,
-	.next = lackey_next,
-	.close = lackey_close,
+        .name = "lackey",
+        .description = "valgrind --tool=lackey --trace-mem=yes [--trace-syscalls=yes] output",
+        .probe = lackey_probe,
+        .open = lackey_open,
+        .next = lackey_next,
+        .close = lackey_close,
 };

@@ -22,23 +22,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define LCS_FILE 1u          /* file id of every request */
-#define LCS_CHUNK (1 << 16)  /* bytes fed to libcsv at a time */
+#define LCS_FILE  1u        /* file id of every request */
+#define LCS_CHUNK (1 << 16) /* bytes fed to libcsv at a time */
 
 struct lcs_state {
-	struct csv_parser p;       /* libcsv */
+	struct csv_parser p;                 /* libcsv */
 	unsigned id_col, time_col, size_col; /* 1-based, 0 = none */
-	bool header;               /* skip the first row */
-	uint64_t row;              /* rows completed (= line number of the last one) */
-	unsigned col;              /* fields seen in the current row */
-	uint64_t id, time, size;   /* fields of the current row */
-	bool have_id;              /* the id column was present */
-	struct trace_rec *pending; /* records parsed, not yet handed out */
+	bool header;                         /* skip the first row */
+	uint64_t row;                        /* rows completed (= line number of the last one) */
+	unsigned col;                        /* fields seen in the current row */
+	uint64_t id, time, size;             /* fields of the current row */
+	bool have_id;                        /* the id column was present */
+	struct trace_rec *pending;           /* records parsed, not yet handed out */
 	size_t nr_pending, head, cap_pending;
-	unsigned char *chunk;      /* input buffer */
-	bool eof;                  /* input exhausted */
-	int error;                 /* a field failed to parse */
-	struct trace_reader *r;    /* for errors */
+	unsigned char *chunk;   /* input buffer */
+	bool eof;               /* input exhausted */
+	int error;              /* a field failed to parse */
+	struct trace_reader *r; /* for errors */
 };
 
 static int lcs_probe(const unsigned char *head, size_t n)
@@ -112,7 +112,8 @@ static void lcs_row(int c, void *data)
 		return;
 	}
 	st->have_id = false;
-	if (st->id > (UINT64_MAX >> 12) || (st->time_col && st->time > UINT64_MAX / 1000000000ULL)) {
+	if (st->id > (UINT64_MAX >> 12) ||
+	    (st->time_col && st->time > UINT64_MAX / 1000000000ULL)) {
 		trace_fail_line(st->r, st->row, st->id_col, "id or time too large");
 		st->error = 1;
 		return;
@@ -153,7 +154,8 @@ static int lcs_open(struct trace_reader *r)
 	st->size_col = opt_u(r, "size_col", 4, &bad);
 	st->header = opt_u(r, "header", 1, &bad) != 0;
 	if (bad || !st->id_col)
-		return trace_fail(r, "bad lcs-csv option (id_col/time_col/size_col/header want numbers, id_col >= 1)");
+		return trace_fail(r, "bad lcs-csv option (id_col/time_col/size_col/header want "
+		                     "numbers, id_col >= 1)");
 	if (csv_init(&st->p, CSV_APPEND_NULL) != 0)
 		return trace_fail(r, "cannot initialise libcsv");
 	if (trace_opt_get(r, "delim", v, sizeof(v))) {
@@ -200,7 +202,8 @@ static long lcs_next(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 			st->eof = true;
 			csv_fini(&st->p, lcs_field, lcs_row, st);
 		} else if (csv_parse(&st->p, st->chunk, got, lcs_field, lcs_row, st) != got) {
-			return trace_fail_line(r, st->row + 1, 0, "%s", csv_strerror(csv_error(&st->p)));
+			return trace_fail_line(r, st->row + 1, 0, "%s",
+			                       csv_strerror(csv_error(&st->p)));
 		}
 		if (st->error)
 			return -1;
@@ -209,10 +212,11 @@ static long lcs_next(struct trace_reader *r, struct trace_rec *buf, size_t cap)
 }
 
 const struct trace_format_ops lcscsv_format = {
-	.name = "lcs-csv",
-	.description = "libCacheSim-style CSV requests (--opt id_col=5,time_col=2,size_col=4,header=1)",
-	.probe = lcs_probe,
-	.open = lcs_open,
-	.next = lcs_next,
-	.close = lcs_close,
+        .name = "lcs-csv",
+        .description =
+                "libCacheSim-style CSV requests (--opt id_col=5,time_col=2,size_col=4,header=1)",
+        .probe = lcs_probe,
+        .open = lcs_open,
+        .next = lcs_next,
+        .close = lcs_close,
 };

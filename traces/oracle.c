@@ -23,8 +23,8 @@
 
 #include <stdlib.h>
 
-#define OG_REC 24     /* bytes per record */
-#define OG_FILE 1u    /* file id of every request */
+#define OG_REC   24   /* bytes per record */
+#define OG_FILE  1u   /* file id of every request */
 #define OG_BATCH 4096 /* records read per fread */
 
 struct oracle_state {
@@ -96,8 +96,8 @@ static long oracle_next(struct trace_reader *r, struct trace_rec *out, size_t ca
 			if (st->eof) {
 				if (left)
 					return trace_fail_offset(r, st->offset + st->pos,
-								 "partial record (%zu of %d bytes)", left,
-								 OG_REC);
+					                         "partial record (%zu of %d bytes)",
+					                         left, OG_REC);
 				break;
 			}
 			memmove(st->buf, st->buf + st->pos, left);
@@ -114,8 +114,8 @@ static long oracle_next(struct trace_reader *r, struct trace_rec *out, size_t ca
 
 		if (id > (UINT64_MAX >> 12))
 			return trace_fail_record(r, r->nr_read + n + 1,
-						 "object id %llu too large for a page offset",
-						 (unsigned long long)id);
+			                         "object id %llu too large for a page offset",
+			                         (unsigned long long)id);
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].op = TRACE_OP_READ;
 		out[n].pid = 1;
@@ -132,10 +132,10 @@ static long oracle_next(struct trace_reader *r, struct trace_rec *out, size_t ca
 }
 
 const struct trace_format_ops oracle_format = {
-	.name = "oracleGeneral",
-	.description = "libCacheSim oracleGeneral binary (24-byte records: time, id, size, next)",
-	.probe = oracle_probe,
-	.open = oracle_open,
-	.next = oracle_next,
-	.close = oracle_close,
+        .name = "oracleGeneral",
+        .description = "libCacheSim oracleGeneral binary (24-byte records: time, id, size, next)",
+        .probe = oracle_probe,
+        .open = oracle_open,
+        .next = oracle_next,
+        .close = oracle_close,
 };

@@ -27,27 +27,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define ST_UNFINISHED 64  /* pids with a call in flight */
-#define ST_LINE 1024      /* longest joined call kept */
+#define ST_UNFINISHED 64   /* pids with a call in flight */
+#define ST_LINE       1024 /* longest joined call kept */
 
 struct st_unfinished {
-	uint32_t pid;        /* 0 = free */
-	char text[ST_LINE];  /* "NAME(args" so far */
+	uint32_t pid;       /* 0 = free */
+	char text[ST_LINE]; /* "NAME(args" so far */
 };
 
 struct st_state {
-	struct line_reader lr;                     /* input lines */
-	struct imp_queue q;                        /* records of the current line */
-	bool have_t0;                              /* first timestamp seen */
-	uint64_t t0;                               /* it, in ns */
-	uint64_t failed, skipped;                  /* counters for metadata */
-	struct st_unfinished un[ST_UNFINISHED];    /* joined per pid */
-	char joined[2 * ST_LINE];                  /* scratch for a resumed call */
+	struct line_reader lr;                  /* input lines */
+	struct imp_queue q;                     /* records of the current line */
+	bool have_t0;                           /* first timestamp seen */
+	uint64_t t0;                            /* it, in ns */
+	uint64_t failed, skipped;               /* counters for metadata */
+	struct st_unfinished un[ST_UNFINISHED]; /* joined per pid */
+	char joined[2 * ST_LINE];               /* scratch for a resumed call */
 };
 
 static const char *const st_syscalls[] = {
-	"mmap", "mmap2", "munmap", "brk", "mprotect", "madvise", "mlock", "munlock",
-	"clone", "clone3", "fork", "vfork", "execve", NULL,
+        "mmap",    "mmap2", "munmap", "brk",  "mprotect", "madvise", "mlock",
+        "munlock", "clone", "clone3", "fork", "vfork",    "execve",  NULL,
 };
 
 static int strace_probe(const unsigned char *head, size_t n)
@@ -190,7 +190,7 @@ static const char *result_of(const char *call)
 
 /* Handle one complete "NAME(args) = result" text for @pid at @time. */
 static int handle_call(struct trace_reader *r, struct st_state *st, uint32_t pid, uint64_t time,
-		       bool has_time, const char *call)
+                       bool has_time, const char *call)
 {
 	size_t nl = strcspn(call, "(");
 	const char *args = call + nl + 1, *eq = result_of(call);
@@ -329,7 +329,8 @@ static int parse_line(struct trace_reader *r, struct st_state *st, const char *l
 	}
 	if (*p >= '0' && *p <= '9') {
 		if (!(e = parse_time(p, &t)))
-			return trace_fail_line(r, st->lr.lineno, (unsigned)(p - line) + 1, "bad timestamp");
+			return trace_fail_line(r, st->lr.lineno, (unsigned)(p - line) + 1,
+			                       "bad timestamp");
 		if (!st->have_t0) {
 			st->have_t0 = true;
 			st->t0 = t;
@@ -378,7 +379,7 @@ static int parse_line(struct trace_reader *r, struct st_state *st, const char *l
 	}
 	if (!((*p >= 'a' && *p <= 'z') || *p == '_') || !strchr(p, '('))
 		return trace_fail_line(r, st->lr.lineno, (unsigned)(p - line) + 1,
-				       "not a strace line: '%.40s'", p);
+		                       "not a strace line: '%.40s'", p);
 	return handle_call(r, st, pid, t, has_time, p);
 }
 
@@ -403,10 +404,11 @@ static long strace_next(struct trace_reader *r, struct trace_rec *buf, size_t ca
 }
 
 const struct trace_format_ops strace_format = {
-	.name = "strace",
-	.description = "strace -f [-tt|-ttt] -e trace=memory output (mmap, munmap, brk, mprotect, madvise)",
-	.probe = strace_probe,
-	.open = strace_open,
-	.next = strace_next,
-	.close = strace_close,
+        .name = "strace",
+        .description = "strace -f [-tt|-ttt] -e trace=memory output (mmap, munmap, brk, mprotect, "
+                       "madvise)",
+        .probe = strace_probe,
+        .open = strace_open,
+        .next = strace_next,
+        .close = strace_close,
 };

@@ -23,7 +23,8 @@
 
 static inline uint64_t lx_prot_bits(uint64_t prot)
 {
-	return ((prot & LX_PROT_READ) ? TRACE_PROT_R : 0) | ((prot & LX_PROT_WRITE) ? TRACE_PROT_W : 0) |
+	return ((prot & LX_PROT_READ) ? TRACE_PROT_R : 0) |
+	       ((prot & LX_PROT_WRITE) ? TRACE_PROT_W : 0) |
 	       ((prot & LX_PROT_EXEC) ? TRACE_PROT_X : 0);
 }
 
@@ -39,20 +40,34 @@ static inline uint64_t lx_map_bits(uint64_t flags)
 static inline int lx_madvise(uint64_t advice)
 {
 	switch (advice) {
-	case 0: return TRACE_MADV_NORMAL;
-	case 1: return TRACE_MADV_RANDOM;
-	case 2: return TRACE_MADV_SEQUENTIAL;
-	case 3: return TRACE_MADV_WILLNEED;
-	case 4: return TRACE_MADV_DONTNEED;
-	case 8: return TRACE_MADV_FREE;
-	case 9: return TRACE_MADV_REMOVE;
-	case 12: return TRACE_MADV_MERGEABLE;
-	case 13: return TRACE_MADV_UNMERGEABLE;
-	case 14: return TRACE_MADV_HUGEPAGE;
-	case 15: return TRACE_MADV_NOHUGEPAGE;
-	case 20: return TRACE_MADV_COLD;
-	case 21: return TRACE_MADV_PAGEOUT;
-	default: return -1;
+	case 0:
+		return TRACE_MADV_NORMAL;
+	case 1:
+		return TRACE_MADV_RANDOM;
+	case 2:
+		return TRACE_MADV_SEQUENTIAL;
+	case 3:
+		return TRACE_MADV_WILLNEED;
+	case 4:
+		return TRACE_MADV_DONTNEED;
+	case 8:
+		return TRACE_MADV_FREE;
+	case 9:
+		return TRACE_MADV_REMOVE;
+	case 12:
+		return TRACE_MADV_MERGEABLE;
+	case 13:
+		return TRACE_MADV_UNMERGEABLE;
+	case 14:
+		return TRACE_MADV_HUGEPAGE;
+	case 15:
+		return TRACE_MADV_NOHUGEPAGE;
+	case 20:
+		return TRACE_MADV_COLD;
+	case 21:
+		return TRACE_MADV_PAGEOUT;
+	default:
+		return -1;
 	}
 }
 

@@ -30,15 +30,8 @@ extern const struct trace_format_ops lcscsv_format;
 
 /* Detection tries these in order; ties go to the earlier entry. */
 const struct trace_format_ops *const trace_formats[] = {
-	&native_format,
-	&csv_format,
-	&lackey_format,
-	&strace_format,
-	&addr_format,
-	&ids_format,
-	&lcscsv_format,
-	&oracle_format,
-	NULL,
+        &native_format, &csv_format,    &lackey_format, &strace_format, &addr_format,
+        &ids_format,    &lcscsv_format, &oracle_format, NULL,
 };
 
 const struct trace_format_ops *trace_format_find(const char *name)
@@ -65,7 +58,7 @@ const char *trace_format_names(void)
 
 		for (size_t i = 0; trace_formats[i]; i++)
 			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
-						i ? ", " : "", trace_formats[i]->name);
+			                        i ? ", " : "", trace_formats[i]->name);
 	}
 	return names;
 }
@@ -75,57 +68,37 @@ const char *trace_format_names(void)
 /* ====================================================================== */
 
 static const char *const op_names[NR_TRACE_OPS] = {
-	[TRACE_OP_R] = "R",
-	[TRACE_OP_W] = "W",
-	[TRACE_OP_X] = "X",
-	[TRACE_OP_MMAP] = "mmap",
-	[TRACE_OP_MUNMAP] = "munmap",
-	[TRACE_OP_MPROTECT] = "mprotect",
-	[TRACE_OP_BRK] = "brk",
-	[TRACE_OP_MADVISE] = "madvise",
-	[TRACE_OP_FORK] = "fork",
-	[TRACE_OP_EXIT] = "exit",
-	[TRACE_OP_EXEC] = "exec",
-	[TRACE_OP_READ] = "read",
-	[TRACE_OP_WRITE] = "write",
-	[TRACE_OP_FADVISE] = "fadvise",
-	[TRACE_OP_ALLOC] = "alloc",
-	[TRACE_OP_FREE] = "free",
-	[TRACE_OP_MLOCK] = "mlock",
-	[TRACE_OP_MUNLOCK] = "munlock",
+        [TRACE_OP_R] = "R",           [TRACE_OP_W] = "W",
+        [TRACE_OP_X] = "X",           [TRACE_OP_MMAP] = "mmap",
+        [TRACE_OP_MUNMAP] = "munmap", [TRACE_OP_MPROTECT] = "mprotect",
+        [TRACE_OP_BRK] = "brk",       [TRACE_OP_MADVISE] = "madvise",
+        [TRACE_OP_FORK] = "fork",     [TRACE_OP_EXIT] = "exit",
+        [TRACE_OP_EXEC] = "exec",     [TRACE_OP_READ] = "read",
+        [TRACE_OP_WRITE] = "write",   [TRACE_OP_FADVISE] = "fadvise",
+        [TRACE_OP_ALLOC] = "alloc",   [TRACE_OP_FREE] = "free",
+        [TRACE_OP_MLOCK] = "mlock",   [TRACE_OP_MUNLOCK] = "munlock",
 };
 
 static const char *const madv_names[NR_TRACE_MADV] = {
-	[TRACE_MADV_NORMAL] = "normal",
-	[TRACE_MADV_RANDOM] = "random",
-	[TRACE_MADV_SEQUENTIAL] = "sequential",
-	[TRACE_MADV_WILLNEED] = "willneed",
-	[TRACE_MADV_DONTNEED] = "dontneed",
-	[TRACE_MADV_FREE] = "free",
-	[TRACE_MADV_REMOVE] = "remove",
-	[TRACE_MADV_MERGEABLE] = "mergeable",
-	[TRACE_MADV_UNMERGEABLE] = "unmergeable",
-	[TRACE_MADV_COLD] = "cold",
-	[TRACE_MADV_PAGEOUT] = "pageout",
-	[TRACE_MADV_HUGEPAGE] = "hugepage",
-	[TRACE_MADV_NOHUGEPAGE] = "nohugepage",
+        [TRACE_MADV_NORMAL] = "normal",           [TRACE_MADV_RANDOM] = "random",
+        [TRACE_MADV_SEQUENTIAL] = "sequential",   [TRACE_MADV_WILLNEED] = "willneed",
+        [TRACE_MADV_DONTNEED] = "dontneed",       [TRACE_MADV_FREE] = "free",
+        [TRACE_MADV_REMOVE] = "remove",           [TRACE_MADV_MERGEABLE] = "mergeable",
+        [TRACE_MADV_UNMERGEABLE] = "unmergeable", [TRACE_MADV_COLD] = "cold",
+        [TRACE_MADV_PAGEOUT] = "pageout",         [TRACE_MADV_HUGEPAGE] = "hugepage",
+        [TRACE_MADV_NOHUGEPAGE] = "nohugepage",
 };
 
 static const char *const fadv_names[NR_TRACE_FADV] = {
-	[TRACE_FADV_NORMAL] = "normal",
-	[TRACE_FADV_RANDOM] = "random",
-	[TRACE_FADV_SEQUENTIAL] = "sequential",
-	[TRACE_FADV_WILLNEED] = "willneed",
-	[TRACE_FADV_DONTNEED] = "dontneed",
-	[TRACE_FADV_NOREUSE] = "noreuse",
+        [TRACE_FADV_NORMAL] = "normal",         [TRACE_FADV_RANDOM] = "random",
+        [TRACE_FADV_SEQUENTIAL] = "sequential", [TRACE_FADV_WILLNEED] = "willneed",
+        [TRACE_FADV_DONTNEED] = "dontneed",     [TRACE_FADV_NOREUSE] = "noreuse",
 };
 
 static const char *const zone_names[NR_TRACE_ZONES] = {
-	[TRACE_ZONE_DMA] = "dma",
-	[TRACE_ZONE_DMA32] = "dma32",
-	[TRACE_ZONE_NORMAL] = "normal",
-	[TRACE_ZONE_HIGHMEM] = "highmem",
-	[TRACE_ZONE_MOVABLE] = "movable",
+        [TRACE_ZONE_DMA] = "dma",         [TRACE_ZONE_DMA32] = "dma32",
+        [TRACE_ZONE_NORMAL] = "normal",   [TRACE_ZONE_HIGHMEM] = "highmem",
+        [TRACE_ZONE_MOVABLE] = "movable",
 };
 
 const char *trace_op_name(unsigned op)
@@ -137,10 +110,17 @@ int trace_op_parse(const char *s, size_t len)
 {
 	if (len == 1) {
 		switch (s[0]) {
-		case 'R': case 'r': return TRACE_OP_R;
-		case 'W': case 'w': return TRACE_OP_W;
-		case 'X': case 'x': return TRACE_OP_X;
-		default: return -1;
+		case 'R':
+		case 'r':
+			return TRACE_OP_R;
+		case 'W':
+		case 'w':
+			return TRACE_OP_W;
+		case 'X':
+		case 'x':
+			return TRACE_OP_X;
+		default:
+			return -1;
 		}
 	}
 	for (int i = TRACE_OP_X + 1; i < NR_TRACE_OPS; i++)
@@ -226,7 +206,7 @@ size_t trace_arg_format(const struct trace_rec *rec, char *buf, size_t len)
 		unsigned z = (unsigned)trace_alloc_zone(a);
 
 		snprintf(buf, len, "order=%u|zone=%s", trace_alloc_order(a),
-			 z < NR_TRACE_ZONES ? zone_names[z] : "?");
+		         z < NR_TRACE_ZONES ? zone_names[z] : "?");
 		break;
 	}
 	default:
@@ -248,8 +228,10 @@ static int parse_prot(const char *w, size_t n, uint64_t *bits)
 	if (!n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t bit = w[i] == 'r' ? TRACE_PROT_R : w[i] == 'w' ? TRACE_PROT_W
-					: w[i] == 'x' ? TRACE_PROT_X : 0;
+		uint64_t bit = w[i] == 'r'   ? TRACE_PROT_R
+		               : w[i] == 'w' ? TRACE_PROT_W
+		               : w[i] == 'x' ? TRACE_PROT_X
+		                             : 0;
 		if (!bit || (b & bit))
 			return -1;
 		b |= bit;
@@ -272,7 +254,7 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 			return 0;
 		if (parse_u64(s, &v)) {
 			snprintf(err, errlen, "bad %s argument '%s' (expected a number)",
-				 trace_op_name(rec->op), s);
+			         trace_op_name(rec->op), s);
 			return -1;
 		}
 		rec->arg = v;
@@ -283,7 +265,7 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 			return 0;
 		if (strncmp(s, "size=", 5) || parse_u64(s + 5, &v)) {
 			snprintf(err, errlen, "bad %s argument '%s' (expected size=N)",
-				 trace_op_name(rec->op), s);
+			         trace_op_name(rec->op), s);
 			return -1;
 		}
 		rec->arg = v;
@@ -310,13 +292,15 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 			else if (wl == 5 && !memcmp(w, "stack", 5))
 				bits |= TRACE_MAP_STACK;
 			else if (!parse_prot(w, wl, &pbits) && !(have_prot && (pbits & prot))) {
-				/* DESIGN.md writes "shared|r|x": letters may come in several words. */
+				/* DESIGN.md writes "shared|r|x": letters may come in several words.
+				 */
 				prot = have_prot ? prot | pbits : pbits;
 				have_prot = true;
-			}
-			else {
-				snprintf(err, errlen, "bad mmap flag '%.*s' (expected anon, shared, private, locked, stack or r/w/x letters)",
-					 (int)wl, w);
+			} else {
+				snprintf(err, errlen,
+				         "bad mmap flag '%.*s' (expected anon, shared, private, "
+				         "locked, stack or r/w/x letters)",
+				         (int)wl, w);
 				return -1;
 			}
 			if (!bar)
@@ -330,7 +314,9 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 	}
 	case TRACE_OP_MPROTECT:
 		if (parse_prot(s, n, &v)) {
-			snprintf(err, errlen, "bad mprotect protection '%s' (expected r/w/x letters or none)", s);
+			snprintf(err, errlen,
+			         "bad mprotect protection '%s' (expected r/w/x letters or none)",
+			         s);
 			return -1;
 		}
 		rec->arg = v;
@@ -339,7 +325,7 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 	case TRACE_OP_FADVISE: {
 		bool m = rec->op == TRACE_OP_MADVISE;
 		int i = m ? name_index(madv_names, NR_TRACE_MADV, s, n)
-			  : name_index(fadv_names, NR_TRACE_FADV, s, n);
+		          : name_index(fadv_names, NR_TRACE_FADV, s, n);
 
 		if (i < 0) {
 			snprintf(err, errlen, "unknown %s advice '%s'", trace_op_name(rec->op), s);
@@ -363,12 +349,14 @@ int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errl
 			    order <= TRACE_MAX_ORDER)
 				;
 			else if (!strncmp(word, "zone=", 5) &&
-				 (zone = name_index(zone_names, NR_TRACE_ZONES, word + 5,
-						    strlen(word + 5))) >= 0)
+			         (zone = name_index(zone_names, NR_TRACE_ZONES, word + 5,
+			                            strlen(word + 5))) >= 0)
 				;
 			else {
-				snprintf(err, errlen, "bad %s argument '%s' (expected order=0..%d|zone=dma|dma32|normal|highmem|movable)",
-					 trace_op_name(rec->op), word, TRACE_MAX_ORDER);
+				snprintf(err, errlen,
+				         "bad %s argument '%s' (expected "
+				         "order=0..%d|zone=dma|dma32|normal|highmem|movable)",
+				         trace_op_name(rec->op), word, TRACE_MAX_ORDER);
 				return -1;
 			}
 			if (!bar)
@@ -665,7 +653,7 @@ static void reader_free(struct trace_reader *r)
 }
 
 int trace_open(struct trace_reader **out, const char *path, const struct trace_open_opts *opts,
-	       char *err, size_t errlen)
+               char *err, size_t errlen)
 {
 	struct trace_reader *r = xcalloc(1, sizeof(*r));
 	const char *want = opts ? opts->format : NULL;
@@ -696,8 +684,8 @@ int trace_open(struct trace_reader **out, const char *path, const struct trace_o
 	if (want) {
 		r->ops = trace_format_find(want);
 		if (!r->ops) {
-			snprintf(err, errlen, "%s: unknown trace format '%s' (known: %s)", path, want,
-				 trace_format_names());
+			snprintf(err, errlen, "%s: unknown trace format '%s' (known: %s)", path,
+			         want, trace_format_names());
 			reader_free(r);
 			return -1;
 		}
@@ -706,8 +694,9 @@ int trace_open(struct trace_reader **out, const char *path, const struct trace_o
 
 		if (r->head_len >= 2 && r->head[0] == 0x1f && r->head[1] == 0x8b) {
 			snprintf(err, errlen,
-				 "%s: gzip-compressed input; decompress it first (e.g. zcat %s | mmsim convert --from FORMAT - OUT)",
-				 path, path);
+			         "%s: gzip-compressed input; decompress it first (e.g. zcat %s | "
+			         "mmsim convert --from FORMAT - OUT)",
+			         path, path);
 			reader_free(r);
 			return -1;
 		}
@@ -723,8 +712,10 @@ int trace_open(struct trace_reader **out, const char *path, const struct trace_o
 			}
 		}
 		if (!r->ops) {
-			snprintf(err, errlen, "%s: cannot tell the trace format; name it with --from (one of: %s)",
-				 path, trace_format_names());
+			snprintf(err, errlen,
+			         "%s: cannot tell the trace format; name it with --from (one of: "
+			         "%s)",
+			         path, trace_format_names());
 			reader_free(r);
 			return -1;
 		}
@@ -871,7 +862,7 @@ static void writer_free(struct trace_writer *w)
 }
 
 int trace_writer_open(struct trace_writer **out, const char *path, const char *format,
-		      const struct trace_meta *meta, char *err, size_t errlen)
+                      const struct trace_meta *meta, char *err, size_t errlen)
 {
 	struct trace_writer *w = xcalloc(1, sizeof(*w));
 
@@ -892,11 +883,14 @@ int trace_writer_open(struct trace_writer **out, const char *path, const char *f
 	}
 	if (!w->ops || !w->ops->wopen) {
 		if (format)
-			snprintf(err, errlen, "%s: cannot write format '%s' (writable: native, csv)",
-				 path, format);
+			snprintf(err, errlen,
+			         "%s: cannot write format '%s' (writable: native, csv)", path,
+			         format);
 		else
-			snprintf(err, errlen, "%s: cannot tell the output format from the name; use a .mmt.zst or .csv extension",
-				 path);
+			snprintf(err, errlen,
+			         "%s: cannot tell the output format from the name; use a .mmt.zst "
+			         "or .csv extension",
+			         path);
 		writer_free(w);
 		return -1;
 	}

@@ -61,9 +61,9 @@ enum trace_op {
 #define TREC_ARG  0x04u /* arg is valid */
 
 /* mmap/mprotect arg bits. A file-backed mapping has TREC_FILE set. */
-#define TRACE_PROT_R    0x01u /* readable */
-#define TRACE_PROT_W    0x02u /* writable */
-#define TRACE_PROT_X    0x04u /* executable */
+#define TRACE_PROT_R     0x01u /* readable */
+#define TRACE_PROT_W     0x02u /* writable */
+#define TRACE_PROT_X     0x04u /* executable */
 #define TRACE_MAP_SHARED 0x10u /* MAP_SHARED (else private) */
 #define TRACE_MAP_ANON   0x20u /* anonymous (no file) */
 #define TRACE_MAP_LOCKED 0x40u /* MAP_LOCKED / VM_LOCKED */
@@ -123,14 +123,14 @@ static inline enum trace_zone trace_alloc_zone(uint64_t arg)
 
 /* One trace record: 40 bytes, so a batch of 4096 fits comfortably in L2. */
 struct trace_rec {
-	uint64_t time; /* ns since trace start, valid if TREC_TIME */
-	uint64_t addr; /* virtual address, or file offset for read/write/fadvise */
-	uint64_t len;  /* bytes (see the table above) */
-	uint64_t arg;  /* op-specific argument, valid if TREC_ARG */
-	uint32_t pid;  /* process id */
-	uint32_t file; /* file id, valid if TREC_FILE */
-	uint8_t op;    /* enum trace_op */
-	uint8_t flags; /* TREC_* */
+	uint64_t time;  /* ns since trace start, valid if TREC_TIME */
+	uint64_t addr;  /* virtual address, or file offset for read/write/fadvise */
+	uint64_t len;   /* bytes (see the table above) */
+	uint64_t arg;   /* op-specific argument, valid if TREC_ARG */
+	uint32_t pid;   /* process id */
+	uint32_t file;  /* file id, valid if TREC_FILE */
+	uint8_t op;     /* enum trace_op */
+	uint8_t flags;  /* TREC_* */
 	uint8_t pad[6]; /* zero; keeps records comparable with memcmp */
 };
 
@@ -163,7 +163,7 @@ size_t trace_arg_format(const struct trace_rec *rec, char *buf, size_t len);
 int trace_arg_parse(struct trace_rec *rec, const char *s, char *err, size_t errlen);
 
 /* Page size assumed by formats that do not say (bytes). */
-#define TRACE_PAGE_SIZE 4096u
+#define TRACE_PAGE_SIZE  4096u
 #define TRACE_NR_UNKNOWN UINT64_MAX
 
 /*
@@ -201,7 +201,7 @@ struct trace_writer;
  * Return: 0 and *out, or -1 with a one-line "FILE: message" in @err.
  */
 int trace_open(struct trace_reader **out, const char *path, const struct trace_open_opts *opts,
-	       char *err, size_t errlen);
+               char *err, size_t errlen);
 /**
  * trace_read() - up to @cap records into @buf.
  * Return: number read (> 0), 0 at the end of the trace, -1 on error (see trace_error()).
@@ -229,7 +229,7 @@ void trace_close(struct trace_reader *r);
  * Return: 0 and *out, or -1 with a message in @err.
  */
 int trace_writer_open(struct trace_writer **out, const char *path, const char *format,
-		      const struct trace_meta *meta, char *err, size_t errlen);
+                      const struct trace_meta *meta, char *err, size_t errlen);
 /* trace_write() - append @n records. Return: 0 or -1 (see trace_writer_error()). */
 int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n);
 /* trace_writer_close() - finish and publish the file. Return: 0, or -1 with the error already

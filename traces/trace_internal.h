@@ -30,8 +30,8 @@ struct trace_format_ops {
 	void (*close)(struct trace_reader *r); /* free r->priv */
 
 	/* Writer side; NULL when the format is import-only. */
-	const char *extension; /* ".mmt.zst", ".csv" */
-	int (*wopen)(struct trace_writer *w);                                       /* header */
+	const char *extension;                /* ".mmt.zst", ".csv" */
+	int (*wopen)(struct trace_writer *w); /* header */
 	int (*write)(struct trace_writer *w, const struct trace_rec *recs, size_t n); /* records */
 	int (*wfinish)(struct trace_writer *w); /* footer/flush, before the file is closed */
 	void (*wfree)(struct trace_writer *w);  /* free w->priv (also on abort) */
@@ -90,11 +90,11 @@ size_t trace_in_read(struct trace_reader *r, void *buf, size_t n);
 /* Error helpers: format the message, mark the reader failed, return -1. */
 int trace_fail(struct trace_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int trace_fail_line(struct trace_reader *r, uint64_t line, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 int trace_fail_record(struct trace_reader *r, uint64_t rec, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 int trace_fail_offset(struct trace_reader *r, uint64_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 int trace_wfail(struct trace_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* trace_opt_get() - importer option @key from r->options into @buf; false if absent. */
