@@ -132,23 +132,28 @@ struct cachesim {
  * cs->err.
  */
 struct cs_stager {
-	struct cachesim *cs;         /* o (traces, reader options) and err */
-	struct u64map owners;        /* (kind << 32 | pid or file) -> owner index */
-	uint64_t last_owner;         /* one-entry cache of owners */
-	uint64_t last_owner_idx;     /* ... its index */
-	int t;                       /* the trace being read */
-	struct trace_reader *r;      /* its reader (NULL before it is opened) */
-	const struct trace_rec *buf; /* its current batch of records */
-	long n, i;                   /* ... size and the next record */
-	uint64_t prefix, p, last;    /* the record being expanded: key prefix, pages p..last */
-	unsigned fl, tfl;            /* ... its CST_* flags, CST_TIME for its first touch */
-	bool done;                   /* every trace was read */
+	struct cachesim *cs;          /* o (traces, reader options) and err */
+	struct trace_open_opts topts; /* the readers' options: inline decoding (this stage is
+	                               * the decoding thread, if there is one) */
+	struct u64map owners;         /* (kind << 32 | pid or file) -> owner index */
+	uint64_t last_owner;          /* one-entry cache of owners */
+	uint64_t last_owner_idx;      /* ... its index */
+	int t;                        /* the trace being read */
+	struct trace_reader *r;       /* its reader (NULL before it is opened) */
+	const struct trace_rec *buf;  /* its current batch of records */
+	long n, i;                    /* ... size and the next record */
+	uint64_t prefix, p, last;     /* the record being expanded: key prefix, pages p..last */
+	unsigned fl, tfl;             /* ... its CST_* flags, CST_TIME for its first touch */
+	bool done;                    /* every trace was read */
 };
 
 static void stager_init(struct cs_stager *st, struct cachesim *cs)
 {
 	memset(st, 0, sizeof(*st));
 	st->cs = cs;
+	if (cs->o->topts)
+		st->topts = *cs->o->topts;
+	st->topts.decode_thread = false;
 	u64map_init(&st->owners, 64);
 	st->last_owner = UINT64_MAX;
 	st->p = 1; /* p > last: no record being expanded */
@@ -245,10 +250,8 @@ static long stage(void *arg, void *batch)
 	struct cs_stager *st = arg;
 	struct cachesim *cs = st->cs;
 	struct cs_touches *tb = batch;
-	struct trace_open_opts topts = cs->o->topts ? *cs->o->topts : (struct trace_open_opts){0};
 	uint32_t nt = 0;
 
-	topts.decode_thread = false; /* this stage is the decoding thread, if any */
 	tb->trace = st->t;
 	while (nt < CS_TOUCHES && !st->done) {
 		if (st->p > st->last && st->i == st->n) { /* the next batch of records */
@@ -257,7 +260,7 @@ static long stage(void *arg, void *batch)
 					st->done = true;
 					break;
 				}
-				if (trace_open(&st->r, cs->o->traces[st->t], &topts, cs->err,
+				if (trace_open(&st->r, cs->o->traces[st->t], &st->topts, cs->err,
 				               cs->errlen))
 					return -1;
 			}
