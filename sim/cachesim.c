@@ -88,10 +88,10 @@ struct cs_frame {
 	uint8_t flags; /* CSF_* */
 };
 
-/* One batch of touches, in trace order (home slots are recomputed: a multiply is cheaper than
- * another array in L1). */
+/* One batch of touches, in trace order, hashed by the stage (off the simulation's thread). */
 struct cs_touches {
 	uint64_t key[CS_TOUCHES];
+	uint32_t tag[CS_TOUCHES];  /* ht_tag(key): hashed once, by the stage */
 	uint64_t time[CS_TOUCHES]; /* record time, where CST_TIME */
 	uint8_t fl[CS_TOUCHES];    /* CST_* */
 	int trace;                 /* index of the trace the batch starts in (progress line) */
@@ -123,6 +123,12 @@ struct cachesim {
 };
 
 /* ---- page keys: records expanded into batches of touches ---- */
+
+/* A key's hash tag in the key -> frame table (its home slot is tag & hmask). */
+static inline uint32_t ht_tag(uint64_t key)
+{
+	return (uint32_t)u64map_hash(key);
+}
 
 /*
  * The staging stage: reads the traces and expands their records into
@@ -301,6 +307,7 @@ static long stage(void *arg, void *batch)
 		}
 		for (; nt < CS_TOUCHES && st->p <= st->last; st->p++, nt++) {
 			tb->key[nt] = st->prefix | st->p;
+			tb->tag[nt] = ht_tag(tb->key[nt]);
 			tb->fl[nt] = (uint8_t)(st->fl | st->tfl);
 			st->tfl = 0;
 		}
@@ -315,11 +322,6 @@ static long stage(void *arg, void *batch)
 static inline struct cs_frame *frame(const struct cachesim *cs, uint32_t pfn)
 {
 	return policy_core_mech_frame(&cs->pc, pfn);
-}
-
-static inline uint32_t ht_tag(uint64_t key)
-{
-	return (uint32_t)u64map_hash(key);
 }
 
 /* The slot holding @key (whose tag is @tag), or the free slot ending its probe. */
@@ -636,17 +638,16 @@ static void simulate(struct cachesim *cs, const struct cs_touches *tb, uint32_t 
 	bool future = ops->needs_future;
 
 	for (uint32_t j = 0; j < nt && j < 2 * CS_PREFETCH; j++)
-		__builtin_prefetch(&cs->ht[ht_tag(tb->key[j]) & cs->hmask]);
+		__builtin_prefetch(&cs->ht[tb->tag[j] & cs->hmask]);
 	for (uint32_t j = 0; j < nt; j++) {
 		uint64_t key = tb->key[j], s;
-		uint32_t tag = ht_tag(key);
+		uint32_t tag = tb->tag[j];
 		unsigned fl = tb->fl[j];
 
 		if (j + 2 * CS_PREFETCH < nt)
-			__builtin_prefetch(
-			        &cs->ht[ht_tag(tb->key[j + 2 * CS_PREFETCH]) & cs->hmask]);
+			__builtin_prefetch(&cs->ht[tb->tag[j + 2 * CS_PREFETCH] & cs->hmask]);
 		if (j + CS_PREFETCH < nt) { /* its slot should be here by now: fetch its frame */
-			uint32_t t = ht_tag(tb->key[j + CS_PREFETCH]);
+			uint32_t t = tb->tag[j + CS_PREFETCH];
 			const struct cs_slot *h = &cs->ht[t & cs->hmask];
 
 			if (h->pfn != CS_FREE && h->tag == t)
