@@ -39,7 +39,9 @@
  *
  * Simplifications (README): one node, no per-zone list sizes (all pages
  * count as eligible), no per-CPU add batches, no flusher threads (the
- * mechanism writes dirty pages when reclaim picks them).
+ * mechanism writes dirty file pages when reclaim picks them; swap writes are
+ * asynchronous: a page under writeback is activated out of the way, and
+ * linux_rotate() brings it to the inactive tail when its write ends).
  *
  * Parameters: none (vm.swappiness and the machine decide).
  */
@@ -296,12 +298,19 @@ static unsigned long shrink_inactive(struct policy_ctx *ctx, struct pass *ps, ui
 				list_add(ctx, batch[j], l, true);
 			break;
 		}
-		ref = check_references(ctx, pfn, file);
-		if (ref == REF_ACTIVATE)
-			res = RECLAIM_ACTIVATE;
-		else if (ref == REF_RECLAIM ||
-		         (ref == REF_RECLAIM_CLEAN && !(policy_page_flags(ctx, pfn) & PGF_DIRTY)))
+		/* before any reference check: under writeback, the mechanism tags it PG_reclaim
+		 * and we activate it, or (case 3) waits for the write and we look again */
+		if (policy_page_writeback(ctx, pfn))
 			res = policy_reclaim_page(ctx, rc, pfn);
+		if (res == RECLAIM_KEEP || res == RECLAIM_RETRY) {
+			res = RECLAIM_KEEP;
+			ref = check_references(ctx, pfn, file);
+			if (ref == REF_ACTIVATE)
+				res = RECLAIM_ACTIVATE;
+			else if (ref == REF_RECLAIM || (ref == REF_RECLAIM_CLEAN &&
+			                                !(policy_page_flags(ctx, pfn) & PGF_DIRTY)))
+				res = policy_reclaim_page(ctx, rc, pfn);
+		}
 		if (res == RECLAIM_FREED)
 			continue;
 		if (res == RECLAIM_ACTIVATE) {
@@ -508,6 +517,25 @@ static void shrink_node(struct policy_ctx *ctx, struct reclaim_control *rc)
 }
 
 /*
+ * folio_rotate_reclaimable() / lru_move_tail(): the swap write of a page
+ * reclaim chose has ended. It moves to the tail of its inactive list, active
+ * or not (PG_active is cleared, PG_workingset is not set), and the next scan
+ * frees it.
+ */
+static void linux_rotate(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct lpage *p = lp(ctx, pfn);
+	bool file = is_file((enum lru_list)p->lru);
+
+	if (p->lru == LRU_UNEVICTABLE || p->lru == LP_ISOLATED)
+		return;
+	list_del(ctx, pfn);
+	policy_set_lru(ctx, pfn, LRU_NONE); /* not a deactivation: no PG_workingset */
+	list_add(ctx, pfn, file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON, true);
+	policy_event(ctx, PEV_PGROTATED, 1);
+}
+
+/*
  * Full machine: one shrink_node pass at the caller's priority. Cache mode
  * wants exactly one victim: passes at priorities 12 down to 0 (repeating 0, as
  * the kernel's retries do, while references keep activating pages) until one
@@ -541,4 +569,5 @@ const struct reclaim_policy_ops linux_policy = {
         .mark_accessed = linux_mark_accessed,
         .shrink = linux_shrink,
         .page_removed = linux_page_removed,
+        .rotate = linux_rotate,
 };

@@ -71,6 +71,9 @@ static const struct cfg_key schema[] = {
         {"swap.read_latency", CFG_TIME, "80us", 0, 0, NULL,
          "time to read a page from swap (NVMe-class SSD)"},
         {"swap.write_latency", CFG_TIME, "30us", 0, 0, NULL, "time to write a page to swap"},
+        {"swap.synchronous", CFG_BOOL, "0", 0, 0, NULL,
+         "1 = writes finish before reclaim goes on (zram, SWP_SYNCHRONOUS_IO); 0 = a written "
+         "page stays under writeback for swap.write_latency and is freed by a later scan"},
         {"cost.access", CFG_TIME, "1ns", 0, 0, NULL, "a memory access that hits the L1 TLB"},
         {"cost.tlb_l2_hit", CFG_TIME, "3ns", 0, 0, NULL,
          "extra for an L1 miss that hits the L2 TLB (~9 cycles)"},

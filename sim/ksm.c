@@ -652,7 +652,8 @@ static uint64_t scan_one(struct ksm *k, struct mm *mm, uint64_t va, uint64_t *pt
 		/* the tree page must still hold the content and be ours alone to convert
 		 * (a swap-cache copy nobody else refers to is dropped first) */
 		if (tf && t != i && k->content[tpfn] == c && tpfn != pfn &&
-		    (tf->flags & FRAME_SWAPBACKED) && !(tf->flags & FRAME_KSM) && tf->count == 1 &&
+		    (tf->flags & FRAME_SWAPBACKED) &&
+		    !(tf->flags & (FRAME_KSM | FRAME_WRITEBACK)) && tf->count == 1 &&
 		    (!(tf->flags & FRAME_SWAPCACHE) || !mc->swap.slot[tf->next].count)) {
 			if (tf->flags & FRAME_SWAPCACHE) { /* its swap copy goes: the slot names
 				                            * a private page, not a KSM one */

@@ -187,12 +187,20 @@ static void page_in(struct machine *mc, uint32_t pfn, uint64_t key, unsigned fla
 		policy_core_set_workingset(pc, pfn);
 }
 
-/* A data page leaves memory (reclaimed, unmapped for good, or replaced). */
+/*
+ * A data page leaves memory (reclaimed, unmapped for good, or replaced). A
+ * page under writeback cannot go yet: it is marked and freed when the write
+ * ends (mc_writeback_end), if nobody has taken it up again by then.
+ */
 void mc_page_out(struct machine *mc, uint32_t pfn)
 {
 	struct frame *f = &mc->pm.frames[pfn];
 	struct policy_core *pc = mc_pc(mc, pfn);
 
+	if (f->flags & FRAME_WRITEBACK) {
+		f->flags |= FRAME_ORPHAN;
+		return;
+	}
 	mc->ops->page_removed(&pc->ctx, pfn);
 	policy_core_forget(pc, pfn);
 	if ((f->flags & FRAME_KSM) && mc->ksm)
@@ -667,8 +675,10 @@ static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va
 	if ((v->flags & VM_WRITE) && !s->count && f->count == 1)
 		bits |= PTE_WRITE;
 	*pte = pte_make(pfn, bits | (write ? PTE_DIRTY : 0));
-	/* should_try_to_free_swap(): a write, or swap more than half full */
-	if (!s->count && (write || swap_full(&mc->swap)) && f->count == 1)
+	/* should_try_to_free_swap(): a write, or swap more than half full; never while the
+	 * page is still being written (folio_free_swap fails under writeback) */
+	if (!s->count && (write || swap_full(&mc->swap)) && f->count == 1 &&
+	    !(f->flags & FRAME_WRITEBACK))
 		sc_del(mc, pfn, 0);
 	return 0;
 }
@@ -1359,6 +1369,8 @@ void mc_dispatch(struct machine *mc, const struct event *e)
 				output_timeline_row(mc->o->out, ev.time, mc->m);
 			mc->m->sim_time_ns = saved;
 			eventq_push(&mc->evq, ev.time + mc->interval, EV_TICK, 0);
+		} else if (ev.type == EV_WRITEBACK) {
+			mc_writeback_end(mc, (uint32_t)ev.arg);
 		} else if (ev.type == EV_KSMD) {
 			eventq_push(&mc->evq, ksm_scan(mc->ksm, ev.time), EV_KSMD, 0);
 		} else {
@@ -1367,15 +1379,28 @@ void mc_dispatch(struct machine *mc, const struct event *e)
 	}
 }
 
-/* Run every timer due by now. */
+/* The queue whose next event comes first: writes end before timers due at the same time. */
+static struct eventq *earliest_queue(struct machine *mc)
+{
+	const struct event *e = eventq_peek(&mc->evq), *w = eventq_peek(&mc->wbq);
+
+	return w && (!e || w->time <= e->time) ? &mc->wbq : &mc->evq;
+}
+
+bool mc_pop_event(struct machine *mc, struct event *out)
+{
+	return eventq_pop(earliest_queue(mc), out);
+}
+
+/* Run every timer and write completion due by now. */
 void mc_run_events(struct machine *mc)
 {
 	const struct event *e;
 
-	while ((e = eventq_peek(&mc->evq)) && e->time <= mc->now) {
+	while ((e = eventq_peek(earliest_queue(mc))) && e->time <= mc->now) {
 		struct event ev;
 
-		eventq_pop(&mc->evq, &ev);
+		mc_pop_event(mc, &ev);
 		mc_dispatch(mc, &ev);
 	}
 }
@@ -1475,6 +1500,8 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	mc->c_scan = config_time_ns(cfg, "cost.reclaim_page");
 	mc->c_swap_read = config_time_ns(cfg, "swap.read_latency");
 	mc->c_swap_write = config_time_ns(cfg, "swap.write_latency");
+	/* asynchronous writes need a policy that can put a written page back at its tail */
+	mc->async_swap = !config_bool(cfg, "swap.synchronous") && mc->o->ops->rotate;
 	mc->page_cluster = (unsigned)config_u64(cfg, "vm.page_cluster");
 	mc->swappiness = (unsigned)config_u64(cfg, "vm.swappiness");
 	swap_init(&mc->swap, config_size(cfg, "swap.size") / PAGE);
@@ -1505,6 +1532,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 		mc->node[i].kswapd.nap_seq = UINT64_MAX;
 	mc->ref_pfn = FRAME_NONE;
 	eventq_init(&mc->evq);
+	eventq_init(&mc->wbq);
 	eventq_push(&mc->evq, mc->interval, EV_TICK, 0);
 	if (mc->ksm)
 		eventq_push(&mc->evq, ksm_first_wakeup(mc->ksm), EV_KSMD, 0);
@@ -1652,6 +1680,7 @@ out:
 		policy_core_destroy(&mc->node[nodes_up].pc);
 out_pm:
 	eventq_free(&mc->evq);
+	eventq_free(&mc->wbq);
 	u64map_free(&mc->pid_map);
 	u64map_free(&mc->pagecache);
 	u64map_free(&mc->kallocs);

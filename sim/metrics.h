@@ -127,7 +127,8 @@
 	X(numa_miss, C)    /* allocations served by a node they did not prefer */                  \
 	X(numa_foreign, C) /* allocations that preferred a node but went elsewhere */              \
 	X(numa_local, C)   /* allocations served by the allocating CPU's node */                   \
-	X(numa_other, C)   /* allocations served by another node */
+	X(numa_other, C)   /* allocations served by another node */                                \
+	X(nr_writeback, G) /* pages under writeback (asynchronous swap writes) */
 
 /* All metrics of a run; plain fields bumped in place, read at sampling ticks. */
 struct metrics {

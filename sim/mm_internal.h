@@ -29,8 +29,11 @@
 /* Frame flag bits the machine adds to frame.h's (memcg id in bits 12-15). */
 #define FRAME_MEMCG_SHIFT 12
 #define FRAME_MEMCG_MASK  0xf000u
-#define FRAME_PINNED      0x0400u /* held by the operation in progress: reclaim skips it */
-#define FRAME_READAHEAD   0x0800u /* PG_readahead: reaching it reads the next window */
+#define FRAME_PINNED      0x0400u  /* held by the operation in progress: reclaim skips it */
+#define FRAME_READAHEAD   0x0800u  /* PG_readahead: reaching it reads the next window */
+#define FRAME_RECLAIM     0x10000u /* PG_reclaim: rotate to the inactive tail when writeback ends */
+#define FRAME_ORPHAN      0x20000u /* freed while under writeback: free it when the write ends */
+#define FRAME_WRITTEN     0x40000u /* written out by reclaim since it came in (dirty_evictions) */
 
 static inline uint32_t frame_memcg(const struct frame *f)
 {
@@ -88,6 +91,7 @@ enum mc_event {
 	EV_KSWAPD_NAP, /* kswapd's 100 ms nap ends */
 	EV_KSMD,       /* ksmd wakes up */
 	EV_STREAM,     /* a process's next record (engine.streams = process) */
+	EV_WRITEBACK,  /* a swap write ends (arg: the frame) */
 };
 
 struct kswapd {
@@ -154,9 +158,16 @@ struct machine {
 	time_t progress_shown;  /* when the progress line was last written */
 	uint64_t now, interval; /* time */
 	struct eventq evq;      /* timers: ticks, kswapd */
+	struct eventq wbq;      /* swap writes in flight (EV_WRITEBACK), earliest first */
 	uint64_t c_access, c_l2hit, c_walk, c_minor, c_major, c_cow, c_syscall, c_scan; /* costs */
 	uint64_t c_swap_read, c_swap_write;
-	struct ksm *ksm;        /* KSM, NULL when ksm.run = 0 */
+	bool async_swap;      /* swap writes end in EV_WRITEBACK events (swap.synchronous = 0
+	                       * and the policy can rotate) */
+	uint64_t nr_async_io; /* swap writes submitted asynchronously (not charged to reclaim) */
+	uint64_t pass_start, pass_scanned0; /* the shrink call's start: time, rc->nr_scanned */
+	bool batch_unmapped;                /* this shrink call unmapped a page it did not free (its
+	                                     * write is under way): the batch's TLB flush still counts */
+	struct ksm *ksm;                    /* KSM, NULL when ksm.run = 0 */
 	uint64_t wcontent;      /* content a store leaves (the W record's fingerprint) */
 	struct swap_dev swap;   /* the swap device */
 	unsigned page_cluster;  /* vm.page_cluster */
@@ -273,5 +284,9 @@ int memcg_charge(struct machine *mc, uint32_t memcg);
 void mc_madvise_pageout(struct machine *mc, struct mm *mm, uint64_t start, uint64_t end);
 /* mc_check_invariants() - abort with a message if the model's books disagree. */
 void mc_check_invariants(struct machine *mc);
+/* mc_writeback_end() - EV_WRITEBACK: the swap write of @pfn ended (reclaim.c). */
+void mc_writeback_end(struct machine *mc, uint32_t pfn);
+/* mc_pop_event() - the earliest of the timers and the write completions. */
+bool mc_pop_event(struct machine *mc, struct event *out);
 
 #endif /* MMSIM_MM_INTERNAL_H */

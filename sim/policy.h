@@ -34,6 +34,14 @@
  * - page_removed(pfn) runs whenever a resident page leaves (reclaimed by
  *   policy_reclaim_page, unmapped, truncated, process exit). The policy must
  *   drop the frame from its lists; it may keep the key as history.
+ * - rotate(pfn) is optional: writeback ended on a page that reclaim chose
+ *   (PG_reclaim; folio_rotate_reclaimable). The page is clean, on the
+ *   policy's lists and not unevictable; the policy moves it to where it will
+ *   be reclaimed next (linux: the inactive tail, counting PEV_PGROTATED).
+ *   Only with a rotate() are swap writes asynchronous: policy_reclaim_page()
+ *   then answers RECLAIM_KEEP for a page it has just started writing, and
+ *   frees it when the policy offers it again after the write. Without one
+ *   (or with swap.synchronous = 1) a written page is freed at once.
  * - refault(pfn, shadow) is optional: if a policy stores its own shadow
  *   payload (shadow_of() at eviction), the core hands it back when the page
  *   faults in again, before page_added; it returns extra PG_ADD_* flags.
@@ -167,6 +175,7 @@ struct reclaim_policy_ops {
 	void (*page_removed)(struct policy_ctx *ctx, uint32_t pfn);
 	uint64_t (*shadow_of)(struct policy_ctx *ctx, uint32_t pfn);                /* optional */
 	unsigned (*refault)(struct policy_ctx *ctx, uint32_t pfn, uint64_t shadow); /* optional */
+	void (*rotate)(struct policy_ctx *ctx, uint32_t pfn);                       /* optional */
 };
 
 /* ---- Calls into the mechanism (implemented in sim/) ---- */
@@ -177,6 +186,9 @@ uint64_t policy_page_key(struct policy_ctx *ctx, uint32_t pfn);
 unsigned policy_page_flags(struct policy_ctx *ctx, uint32_t pfn);
 /* policy_page_memcg() - the cgroup the page is charged to (0 = root). */
 uint32_t policy_page_memcg(struct policy_ctx *ctx, uint32_t pfn);
+/* policy_page_writeback() - the page is under writeback (PGF_WRITEBACK without the rmap
+ * walk policy_page_flags() may need). Always false in cache mode. */
+bool policy_page_writeback(struct policy_ctx *ctx, uint32_t pfn);
 /* policy_page_zone() - the zone index of the frame. */
 unsigned policy_page_zone(struct policy_ctx *ctx, uint32_t pfn);
 
@@ -192,8 +204,12 @@ int policy_page_referenced(struct policy_ctx *ctx, uint32_t pfn);
 /* Results of policy_reclaim_page(). */
 enum reclaim_result {
 	RECLAIM_FREED,    /* the page is gone; page_removed() has run */
-	RECLAIM_KEEP,     /* could not reclaim now (dirty under writeback, no swap slot...) */
-	RECLAIM_ACTIVATE, /* the mechanism says activate it (add_to_swap failed, locked) */
+	RECLAIM_KEEP,     /* not now: its write has just started (asynchronous swap), or it
+	                   * is pinned, or a dirty file page may not be written */
+	RECLAIM_ACTIVATE, /* the mechanism says activate it (add_to_swap failed, locked, under
+	                   * writeback: PG_reclaim is set, as shrink_folio_list's cases 1-2) */
+	RECLAIM_RETRY,    /* it was under writeback and the reclaimer waited for the write
+	                   * (case 3, cgroup v1 limit reclaim): decide about it again */
 };
 
 /**

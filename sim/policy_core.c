@@ -242,6 +242,13 @@ uint32_t policy_page_memcg(struct policy_ctx *ctx, uint32_t pfn)
 	return pc->mech->page_memcg ? pc->mech->page_memcg(pc->mech_arg, pfn) : 0;
 }
 
+bool policy_page_writeback(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	return pc->mech->page_writeback && pc->mech->page_writeback(pc->mech_arg, pfn);
+}
+
 unsigned policy_page_zone(struct policy_ctx *ctx, uint32_t pfn)
 {
 	struct policy_core *pc = core_of(ctx);

@@ -23,6 +23,7 @@ struct policy_mech_ops {
 	uint64_t (*now_ns)(void *mech);
 	bool (*incoming_key)(void *mech, uint64_t *key);       /* may be NULL: no single cause */
 	void (*prefetch)(void *mech, uint32_t pfn, bool deep); /* may be NULL: policy_prefetch() */
+	bool (*page_writeback)(void *mech, uint32_t pfn);      /* may be NULL: never */
 };
 
 struct policy_core {

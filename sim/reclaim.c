@@ -32,9 +32,22 @@
  * pages: cleared), the TLB entries are shot down (counted once per reclaim
  * batch, as TTU_BATCH_FLUSH does), a dirty page is written (pswpout, or file
  * write-back) and the page leaves memory with a workingset shadow in its
- * swap-cache or page-cache slot. Write-back is synchronous here: the kernel
- * leaves dirty file pages to the flusher threads and rotates them; mmsim
- * writes them at once (documented in the README).
+ * swap-cache or page-cache slot. File write-back is synchronous here (the
+ * kernel leaves dirty file pages to the flusher threads; README).
+ *
+ * Swap writes are asynchronous unless swap.synchronous is set (zram): pageout
+ * starts the write and the page goes back to its list clean, unmapped, tagged
+ * PG_writeback and PG_reclaim. The write ends swap.write_latency later in its
+ * own queue (wbq) and the policy rotates the page to where it reclaims next
+ * (folio_rotate_reclaimable); the scan that reaches it frees it without I/O.
+ * Reclaim meeting a page under writeback activates it (shrink_folio_list's
+ * cases 1-2), but cgroup limit reclaim waits for the write and decides again
+ * (case 3, cgroup v1). Simulated time runs inside a reclaim pass at
+ * cost.reclaim_page per scanned page, so writes that end during a long pass
+ * rotate in time to be freed by it; and a direct or cgroup reclaimer that freed
+ * nothing while writes are in flight sleeps until the next one ends (a
+ * simplified reclaim_throttle). A page freed while under writeback (its
+ * process exited) is freed when the write ends.
  *
  * rmap: an anonymous page is mapped at one virtual address by processes of
  * one fork family (the anon_vma); a file page by any process whose VMAs map
@@ -195,6 +208,7 @@ static unsigned mc_page_flags(void *mech, uint32_t pfn)
 	unsigned out = ((f->flags & FRAME_SWAPBACKED) ? 0 : PGF_FILE) |
 	               ((f->flags & FRAME_DIRTY) ? PGF_DIRTY : 0) | (f->count ? PGF_MAPPED : 0) |
 	               ((f->flags & FRAME_SWAPCACHE) ? PGF_SWAPCACHE : 0) |
+	               ((f->flags & FRAME_WRITEBACK) ? PGF_WRITEBACK : 0) |
 	               (policy_core_workingset(mc_pc(mc, pfn), pfn) ? PGF_WORKINGSET : 0);
 
 	if (mc->ref_pfn == pfn)
@@ -249,6 +263,110 @@ static void clear_dirty(struct machine *mc, struct frame *f)
 	}
 }
 
+/*
+ * Asynchronous swap-out (swap.synchronous = 0): pageout() has submitted the
+ * write. The page stays in the swap cache, unmapped and clean, tagged
+ * PG_writeback and PG_reclaim, until EV_WRITEBACK; reclaim puts it back on
+ * its list meanwhile. The reclaimer does not wait: no time is charged.
+ */
+static void start_writeback(struct machine *mc, uint32_t pfn)
+{
+	mc->pm.frames[pfn].flags |= FRAME_WRITEBACK | FRAME_RECLAIM;
+	mc->m->nr_writeback++;
+	mc->nr_async_io++;
+	mc->batch_unmapped = true; /* its PTEs went in this batch: the flush is due */
+	eventq_push(&mc->wbq, mc->now + mc->c_swap_write, EV_WRITEBACK, pfn);
+}
+
+/*
+ * EV_WRITEBACK: the write of @pfn ended (folio_end_writeback). A page freed
+ * meanwhile (FRAME_ORPHAN) goes now if still nobody holds it. One that
+ * reclaim chose (PG_reclaim) and that is still clean and evictable goes to
+ * where the policy reclaims next, folio_rotate_reclaimable(); the next scan
+ * that reaches it frees it without I/O.
+ */
+void mc_writeback_end(struct machine *mc, uint32_t pfn)
+{
+	struct frame *f = &mc->pm.frames[pfn];
+
+	SIM_BUG_ON(!(f->flags & FRAME_WRITEBACK));
+	f->flags &= ~FRAME_WRITEBACK;
+	mc->m->nr_writeback--;
+	/* not while reclaim runs (it waited for this write): the page may be in its batch;
+	 * reclaim frees such an orphaned swap-cache page when it reaches it */
+	if ((f->flags & FRAME_ORPHAN) && !mc->in_reclaim) {
+		f->flags &= ~FRAME_ORPHAN;
+		if (!f->count && (!(f->flags & FRAME_SWAPCACHE) || !mc->swap.slot[f->next].count)) {
+			mc_page_out(mc, pfn);
+			return;
+		}
+	}
+	if (!(f->flags & FRAME_RECLAIM))
+		return;
+	f->flags &= ~FRAME_RECLAIM;
+	if ((f->flags & FRAME_LRU) && !(f->flags & (FRAME_DIRTY | FRAME_MLOCKED)))
+		mc->ops->rotate(&mc_pc(mc, pfn)->ctx, pfn);
+}
+
+/*
+ * A direct or cgroup reclaimer that freed nothing while swap writes are in
+ * flight sleeps until the earliest one ends (reclaim_throttle on writeback;
+ * legacy memcg's folio_wait_writeback), then tries again: the written pages
+ * are at the inactive tail by then. The sleep is the task's stall.
+ * Return: false if no write is in flight.
+ */
+/* The next write ends: the waiting task's clock moves to it (a stall). */
+static void end_next_write(struct machine *mc)
+{
+	struct event ev;
+
+	eventq_pop(&mc->wbq, &ev);
+	if (ev.time > mc->now) {
+		mc->m->direct_reclaim_stall_ns += ev.time - mc->now;
+		mc->now = ev.time;
+	}
+	mc_writeback_end(mc, (uint32_t)ev.arg);
+}
+
+static bool wait_writeback(struct machine *mc)
+{
+	const struct event *w;
+
+	if (!eventq_peek(&mc->wbq))
+		return false;
+	end_next_write(mc);
+	while ((w = eventq_peek(&mc->wbq)) && w->time <= mc->now)
+		end_next_write(mc);
+	return true;
+}
+
+/* folio_wait_writeback(): sleep until @pfn's write has ended (and every earlier one). */
+static void wait_page_writeback(struct machine *mc, uint32_t pfn)
+{
+	while (mc->pm.frames[pfn].flags & FRAME_WRITEBACK)
+		end_next_write(mc);
+}
+
+/*
+ * A reclaim pass takes time (cost.reclaim_page per page scanned) and writes
+ * it started end meanwhile: those due by this point of the pass end now, so
+ * the pages rotate to the tail the pass is taking from, as in the kernel.
+ */
+static void pass_clock(struct machine *mc, const struct reclaim_control *rc)
+{
+	const struct event *w = eventq_peek(&mc->wbq);
+	uint64_t t;
+	struct event ev;
+
+	if (!w)
+		return;
+	t = mc->pass_start + (rc->nr_scanned - mc->pass_scanned0) * mc->c_scan;
+	while ((w = eventq_peek(&mc->wbq)) && w->time <= t) {
+		eventq_pop(&mc->wbq, &ev);
+		mc_writeback_end(mc, (uint32_t)ev.arg);
+	}
+}
+
 static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *rc, uint32_t pfn)
 {
 	struct machine *mc = mech;
@@ -258,11 +376,21 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 	struct unmap_ctx u = {0, 0, false};
 	uint64_t shadow;
 
+	pass_clock(mc, rc);
 	SIM_BUG_ON(!(f->flags & FRAME_LRU));
 	if (f->flags & FRAME_PINNED)
 		return RECLAIM_KEEP;
 	if (f->flags & FRAME_MLOCKED)
 		return RECLAIM_ACTIVATE;
+	if (f->flags & FRAME_WRITEBACK) {
+		if (rc->reclaimer == RECLAIM_MEMCG && (f->flags & FRAME_RECLAIM)) {
+			/* case 3: cgroup v1 limit reclaim meets a page it is already writing */
+			wait_page_writeback(mc, pfn);
+			return RECLAIM_RETRY;
+		}
+		f->flags |= FRAME_RECLAIM; /* cases 1-2: tagged, activated out of the way */
+		return RECLAIM_ACTIVATE;
+	}
 	if (anon && !(f->flags & FRAME_SWAPCACHE)) { /* add_to_swap */
 		uint64_t off = rc->may_swap ? swap_alloc(&mc->swap) : 0;
 
@@ -289,11 +417,17 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 			return RECLAIM_KEEP;
 		clear_dirty(mc, f);
 		rc->nr_io++;
-		m->dirty_evictions++;
 		m->pgpgout += PAGE / 1024;
 		if (anon)
 			m->pswpout++;
+		f->flags |= FRAME_WRITTEN;
+		if (anon && mc->async_swap) { /* PAGE_SUCCESS under writeback: keep */
+			start_writeback(mc, pfn);
+			return RECLAIM_KEEP;
+		}
 	}
+	if (f->flags & FRAME_WRITTEN)
+		m->dirty_evictions++;
 	{
 		unsigned node = pfn_node(&mc->pm, pfn);
 		struct node_state *ns = &mc->node[node];
@@ -352,6 +486,11 @@ static uint64_t mc_now(void *mech)
  * hint, the PTE, was measured: no gain beyond the noise; the walk's upper
  * levels are cached and the PTE line is often near the last one touched.)
  */
+static bool mc_page_writeback(void *mech, uint32_t pfn)
+{
+	return ((struct machine *)mech)->pm.frames[pfn].flags & FRAME_WRITEBACK;
+}
+
 static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 {
 	if (!deep)
@@ -360,6 +499,7 @@ static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 
 const struct policy_mech_ops machine_mech = {
         .prefetch = mc_prefetch,
+        .page_writeback = mc_page_writeback,
         .page_key = mc_page_key,
         .page_flags = mc_page_flags,
         .page_memcg = mc_page_memcg,
@@ -413,6 +553,7 @@ static uint64_t shrink(struct machine *mc, unsigned node, struct reclaim_control
 	unsigned long scanned0 = rc->nr_scanned, file0 = rc->nr_scanned_file;
 	unsigned long freed0 = rc->nr_reclaimed, io0 = rc->nr_io;
 	unsigned long scanned, freed;
+	uint64_t async0 = mc->nr_async_io;
 
 	rc->may_swap = swap_nr_free(&mc->swap) > 0;
 	rc->swap_present = swap_present(&mc->swap);
@@ -423,6 +564,9 @@ static uint64_t shrink(struct machine *mc, unsigned node, struct reclaim_control
 	}
 	mc->in_reclaim = true;
 	mc->ref_pfn = FRAME_NONE;
+	mc->batch_unmapped = false;
+	mc->pass_start = mc->now;
+	mc->pass_scanned0 = rc->nr_scanned;
 	mc->ops->shrink(&ns->pc.ctx, rc);
 	mc->ref_pfn = FRAME_NONE;
 	mc->in_reclaim = false;
@@ -434,12 +578,14 @@ static uint64_t shrink(struct machine *mc, unsigned node, struct reclaim_control
 		mc->m->pgscan_direct += scanned;
 	mc->m->pgscan_file += rc->nr_scanned_file - file0;
 	mc->m->pgscan_anon += scanned - (rc->nr_scanned_file - file0);
-	if (freed)
+	if (freed || mc->batch_unmapped)
 		mc->m->tlb_shootdowns++; /* one batched flush per shrink_folio_list */
 	if (freed)
 		ns->kswapd.failures = 0;
 	shadow_nodes_trim(mc); /* shrink_slab: the workingset shadow shrinker */
-	return scanned * mc->c_scan + (rc->nr_io - io0) * mc->c_swap_write;
+	/* synchronous writes (file write-back, swap.synchronous) hold the reclaimer */
+	return scanned * mc->c_scan +
+	       (rc->nr_io - io0 - (mc->nr_async_io - async0)) * mc->c_swap_write;
 }
 
 /* ====================================================================== */
@@ -741,6 +887,8 @@ uint32_t mc_alloc_slowpath(struct machine *mc, unsigned order, unsigned highest)
 			return pfn;
 		if (mc->noretry)
 			return FRAME_NONE;
+		if (!got && wait_writeback(mc))
+			continue; /* throttled until a write ended: not a failed round */
 		no_progress = got ? 0 : no_progress + 1;
 		if (got && no_progress <= MAX_RECLAIM_RETRIES)
 			continue;
@@ -783,6 +931,8 @@ int memcg_charge(struct machine *mc, uint32_t memcg)
 			continue;
 		if (mc->noretry)
 			return -1;
+		if (wait_writeback(mc))
+			continue;
 		if (tries--)
 			continue;
 		/* mem_cgroup_oom */
@@ -820,7 +970,7 @@ void mc_check_invariants(struct machine *mc)
 	uint64_t lru = m->nr_inactive_anon + m->nr_active_anon + m->nr_inactive_file +
 	               m->nr_active_file + m->nr_unevictable;
 	uint64_t anon = 0, file = 0, swapcached = 0, used = 0, charged[MMSIM_MAX_MEMCG] = {0};
-	uint64_t on_node[MAX_NODES] = {0};
+	uint64_t on_node[MAX_NODES] = {0}, writeback = 0;
 
 	for (uint64_t pfn = 0; pfn < mc->pm.nr_frames; pfn++) {
 		const struct frame *f = &mc->pm.frames[pfn];
@@ -836,6 +986,12 @@ void mc_check_invariants(struct machine *mc)
 		else
 			file++;
 		charged[frame_memcg(f)]++;
+		if (f->flags & FRAME_WRITEBACK) {
+			writeback++;
+			if (!(f->flags & FRAME_SWAPCACHE) || (f->flags & FRAME_DIRTY))
+				inv_fail(mc, "page under writeback not clean in the swap cache",
+				         pfn, f->flags);
+		}
 		if (f->flags & FRAME_SWAPCACHE) {
 			swapcached++;
 			if (mc->swap.slot[f->next].cache != pfn + 1)
@@ -857,6 +1013,8 @@ void mc_check_invariants(struct machine *mc)
 	if (anon != m->nr_anon_pages || file != m->nr_file_pages)
 		inv_fail(mc, "frames flagged LRU != nr_anon_pages + nr_file_pages", anon + file,
 		         m->nr_anon_pages + m->nr_file_pages);
+	if (writeback != m->nr_writeback)
+		inv_fail(mc, "frames under writeback != nr_writeback", writeback, m->nr_writeback);
 	if (swapcached != m->nr_swapcached)
 		inv_fail(mc, "swap-cache frames != nr_swapcached", swapcached, m->nr_swapcached);
 	for (uint64_t off = 1; off < mc->swap.nr_slots; off++) {

@@ -214,7 +214,7 @@ int streams_run(struct machine *mc)
 			}
 			continue;
 		}
-		eventq_pop(&mc->evq, &ev);
+		mc_pop_event(mc, &ev);
 		if (ev.type == EV_STREAM) {
 			if (step(&e, (uint32_t)ev.arg, ev.time))
 				goto out;

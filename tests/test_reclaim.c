@@ -479,7 +479,9 @@ static void test_kswapd_low_to_high(void **state)
 
 /*
  * Swap out and in under a memory cgroup of 8 pages (32 KiB; the machine is
- * large, so only the cgroup reclaims), swappiness 60, 1 MiB of swap.
+ * large, so only the cgroup reclaims), swappiness 60, 1 MiB of swap that
+ * completes writes synchronously (swap.synchronous = 1, zram-like: a written
+ * page is freed in the same pass; test_swap_async_writeback has the disk case).
  * Stores to pages 1..9 of an anonymous mapping:
  *  - page 9's charge reclaims (8 + 1 > 8): 8 inactive anon, SCAN_FRACT with
  *    no cost: scan = (8 >> p) * 60 / 200 -> 0 until p = 1 (4 * 0.3 = 1):
@@ -500,9 +502,17 @@ static void test_kswapd_low_to_high(void **state)
  */
 static void test_swap_out_in(void **state)
 {
-	const char *sets[] = {
-	        "machine.memory",         "64M", "memcg.limit", "32K", "swap.size", "1M",
-	        "debug.check_invariants", "1",   NULL};
+	const char *sets[] = {"machine.memory",
+	                      "64M",
+	                      "memcg.limit",
+	                      "32K",
+	                      "swap.size",
+	                      "1M",
+	                      "swap.synchronous",
+	                      "1",
+	                      "debug.check_invariants",
+	                      "1",
+	                      NULL};
 	struct metrics m;
 	char err[512], *w = lines(",1,W,%d,8,,\n", 1, 9, 4096);
 	char *body = malloc(strlen(w) + 200);
@@ -525,6 +535,63 @@ static void test_swap_out_in(void **state)
 	assert_int_equal(m.nr_swapcached, 2); /* 2 and 3 were read, not written */
 	assert_int_equal(m.nr_swap_used, 7);  /* slots 2..8 */
 	assert_int_equal(m.pgfault, 9 + 3);
+	free(w);
+	free(body);
+}
+
+/*
+ * The same cgroup and stores with the default, asynchronous swap (a write
+ * ends swap.write_latency = 30 us after it starts):
+ *  - page 9's charge: as above, p = 1 keeps page 1 (young), p = 0 keeps 2..8
+ *    (young) and picks page 1: slot 1, unmapped, written (pswpout 1) and, as
+ *    it is under writeback, put back at the inactive head. Nothing was freed:
+ *    the charge sleeps until that write ends (direct_reclaim_stall_ns >= 30 us),
+ *    which rotates page 1 to the tail (pgrotated 1), and tries again: page 1,
+ *    clean, unmapped, not young, is freed without I/O (eviction 1, written
+ *    since it came in: dirty_evictions 1); 2..8, referenced once but not young
+ *    now, are unmapped and written (slots 2..8, pswpout 8) and kept. One page
+ *    freed: page 9 is charged. List, head first: 9, 8, ..., 2.
+ *  - 1 ms later (R of page 9, a hit) the seven writes have ended: each of
+ *    2..8 goes to the tail in turn (pgrotated 8): 9, 2, 3, ..., 8.
+ *  - load of page 2: still in the swap cache, a minor fault (rescued: no
+ *    pswpin); it stays in the swap cache (a read).
+ *  - store to page 1: major (pswpin 1, no readahead: slot 1's block {0, 1}).
+ *    Its charge reclaims from the tail: 8, then at priority 0 7, 6, 5, 4, 3,
+ *    all clean and written before: freed at once, no I/O (evictions 7,
+ *    dirty_evictions 7). 2 (mapped again, young) and 9 (young) are kept.
+ *    The store frees page 1's slot.
+ * Resident: 9, 2, 1. Slots: 2 (page 2's swap-cache copy) and 3..8 (swap
+ * PTEs) = 7.
+ */
+static void test_swap_async_writeback(void **state)
+{
+	const char *sets[] = {
+	        "machine.memory",         "64M", "memcg.limit", "32K", "swap.size", "1M",
+	        "debug.check_invariants", "1",   NULL};
+	struct metrics m;
+	char err[512], *w = lines(",1,W,%d,8,,\n", 1, 9, 4096);
+	char *body = malloc(strlen(w) + 200);
+
+	(void)state;
+	sprintf(body,
+	        ",1,mmap,0,65536,,anon|private|rw\n%s1000000,1,R,36864,8,,\n,1,R,8192,8,,\n"
+	        ",1,W,4096,8,,\n",
+	        w);
+	assert_int_equal(mt_run(body, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pswpout, 8);
+	assert_int_equal(m.pgrotated, 8);
+	assert_int_equal(m.nr_writeback, 0);
+	assert_true(m.direct_reclaim_stall_ns >= 30000);
+	assert_int_equal(m.evictions, 7);
+	assert_int_equal(m.dirty_evictions, 7);
+	assert_int_equal(m.pswpin, 1);
+	assert_int_equal(m.pgmajfault, 1);
+	assert_int_equal(m.fault_swapin, 2);
+	assert_int_equal(m.swap_ra, 0);
+	assert_int_equal(m.pgfault, 9 + 2);
+	assert_int_equal(m.nr_anon_pages, 3);
+	assert_int_equal(m.nr_swapcached, 1);
+	assert_int_equal(m.nr_swap_used, 7);
 	free(w);
 	free(body);
 }
@@ -676,13 +743,17 @@ static void test_shadow_node_limit(void **state)
  * no anonymous page left). A load of the first page then swaps it in: a major
  * fault; the window is 2 (slot 1 is next to the initial 0), the aligned block
  * {0, 1} holds only slot 1: pswpin 1; a load keeps the page's swap copy, so
- * all 4 slots stay in use, one of them cached. After a fork the pages are mapped twice
+ * all 4 slots stay in use, one of them cached (with swap.synchronous = 1; the
+ * asynchronous case is at the end). After a fork the pages are mapped twice
  * and pageout leaves them alone (it only reclaims what the caller maps alone).
  */
 static void test_madvise_pageout(void **state)
 {
-	const char *sets[] = {"machine.memory",         "64M", "swap.size", "1M",
-	                      "debug.check_invariants", "1",   NULL};
+	const char *sets[] = {
+	        "machine.memory",         "64M", "swap.size", "1M", "swap.synchronous", "1",
+	        "debug.check_invariants", "1",   NULL};
+	const char *async[] = {"machine.memory",         "64M", "swap.size", "1M",
+	                       "debug.check_invariants", "1",   NULL};
 	const char *body = ",1,mmap,0x10000,16384,,anon|private|rw\n,1,W,0x10000,8,,\n"
 	                   ",1,W,0x11000,8,,\n,1,W,0x12000,8,,\n,1,W,0x13000,8,,\n"
 	                   ",1,madvise,0x10000,16384,,pageout\n,1,R,0x10000,8,,\n";
@@ -704,6 +775,52 @@ static void test_madvise_pageout(void **state)
 	assert_int_equal(mt_run(forked, "linux", sets, NULL, &m, err, sizeof(err)), 0);
 	assert_int_equal(m.pswpout, 0);
 	assert_int_equal(m.nr_anon_pages, 2);
+	/* asynchronous swap: the four writes are still under way at the load, 1 us
+	 * later, so nothing was freed and the load is a swap-cache (minor) fault */
+	assert_int_equal(mt_run(body, "linux", async, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pswpout, 4);
+	assert_int_equal(m.pgsteal_direct, 0);
+	assert_int_equal(m.nr_writeback, 4);
+	assert_int_equal(m.pgmajfault, 0);
+	assert_int_equal(m.fault_swapin, 1);
+	assert_int_equal(m.nr_anon_pages, 4);
+	assert_int_equal(m.nr_swapcached, 4);
+}
+
+/*
+ * A process exits while its pages are being written (asynchronous swap): the
+ * four pages pageout started writing lose their last user (their slots' counts
+ * drop to 0) but cannot be freed under writeback. At the end of the trace,
+ * 1 us later, they are all still there (nr_writeback 4, four swap-cache pages
+ * holding four slots). With a record of another process 1 ms later, the writes
+ * have ended and the orphans are freed (not rotated, not counted as
+ * evictions): only that process's new page is left, and no slot is used.
+ */
+static void test_writeback_orphans(void **state)
+{
+	const char *sets[] = {"machine.memory",         "64M", "swap.size", "1M",
+	                      "debug.check_invariants", "1",   NULL};
+	const char *body = ",1,mmap,0x10000,16384,,anon|private|rw\n,1,W,0x10000,8,,\n"
+	                   ",1,W,0x11000,8,,\n,1,W,0x12000,8,,\n,1,W,0x13000,8,,\n"
+	                   ",1,madvise,0x10000,16384,,pageout\n,1,exit,,,,\n";
+	char later[512], err[512];
+	struct metrics m;
+
+	(void)state;
+	assert_int_equal(mt_run(body, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pswpout, 4);
+	assert_int_equal(m.nr_writeback, 4);
+	assert_int_equal(m.nr_anon_pages, 4);
+	assert_int_equal(m.nr_swapcached, 4);
+	assert_int_equal(m.nr_swap_used, 4);
+	snprintf(later, sizeof(later), "%s1000000,2,W,0x50000,8,,\n", body);
+	assert_int_equal(mt_run(later, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.nr_writeback, 0);
+	assert_int_equal(m.nr_anon_pages, 1);
+	assert_int_equal(m.nr_swapcached, 0);
+	assert_int_equal(m.nr_swap_used, 0);
+	assert_int_equal(m.pgrotated, 0);
+	assert_int_equal(m.evictions, 0);
 }
 
 int main(void)
@@ -719,11 +836,13 @@ int main(void)
 	        cmocka_unit_test(test_mglru_tier_protection),
 	        cmocka_unit_test(test_kswapd_low_to_high),
 	        cmocka_unit_test(test_swap_out_in),
+	        cmocka_unit_test(test_swap_async_writeback),
 	        cmocka_unit_test(test_swappiness_zero),
 	        cmocka_unit_test(test_memcg_limit),
 	        cmocka_unit_test(test_memcg_groups),
 	        cmocka_unit_test(test_shadow_node_limit),
 	        cmocka_unit_test(test_madvise_pageout),
+	        cmocka_unit_test(test_writeback_orphans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
