@@ -264,18 +264,46 @@ static void clear_dirty(struct machine *mc, struct frame *f)
 }
 
 /*
+ * A reclaim pass takes time (cost.reclaim_page per page scanned): this is
+ * how far into the current pass we are, on the reclaimer's clock.
+ */
+static uint64_t pass_time(const struct machine *mc, const struct reclaim_control *rc)
+{
+	return mc->pass_start + (rc->nr_scanned - mc->pass_scanned0) * mc->c_scan;
+}
+
+/*
+ * Writes the pass started that end by this point of it end now, so their
+ * pages rotate to the tail the pass is taking from, as in the kernel.
+ */
+static void pass_clock(struct machine *mc, const struct reclaim_control *rc)
+{
+	const struct event *w = eventq_peek(&mc->wbq);
+	struct event ev;
+	uint64_t t;
+
+	if (!w)
+		return;
+	t = pass_time(mc, rc);
+	while ((w = eventq_peek(&mc->wbq)) && w->time <= t) {
+		eventq_pop(&mc->wbq, &ev);
+		mc_writeback_end(mc, (uint32_t)ev.arg);
+	}
+}
+
+/*
  * Asynchronous swap-out (swap.synchronous = 0): pageout() has submitted the
  * write. The page stays in the swap cache, unmapped and clean, tagged
  * PG_writeback and PG_reclaim, until EV_WRITEBACK; reclaim puts it back on
  * its list meanwhile. The reclaimer does not wait: no time is charged.
  */
-static void start_writeback(struct machine *mc, uint32_t pfn)
+static void start_writeback(struct machine *mc, const struct reclaim_control *rc, uint32_t pfn)
 {
 	mc->pm.frames[pfn].flags |= FRAME_WRITEBACK | FRAME_RECLAIM;
 	mc->m->nr_writeback++;
 	mc->nr_async_io++;
 	mc->batch_unmapped = true; /* its PTEs went in this batch: the flush is due */
-	eventq_push(&mc->wbq, mc->now + mc->c_swap_write, EV_WRITEBACK, pfn);
+	eventq_push(&mc->wbq, pass_time(mc, rc) + mc->c_swap_write, EV_WRITEBACK, pfn);
 }
 
 /*
@@ -347,26 +375,6 @@ static void wait_page_writeback(struct machine *mc, uint32_t pfn)
 		end_next_write(mc);
 }
 
-/*
- * A reclaim pass takes time (cost.reclaim_page per page scanned) and writes
- * it started end meanwhile: those due by this point of the pass end now, so
- * the pages rotate to the tail the pass is taking from, as in the kernel.
- */
-static void pass_clock(struct machine *mc, const struct reclaim_control *rc)
-{
-	const struct event *w = eventq_peek(&mc->wbq);
-	uint64_t t;
-	struct event ev;
-
-	if (!w)
-		return;
-	t = mc->pass_start + (rc->nr_scanned - mc->pass_scanned0) * mc->c_scan;
-	while ((w = eventq_peek(&mc->wbq)) && w->time <= t) {
-		eventq_pop(&mc->wbq, &ev);
-		mc_writeback_end(mc, (uint32_t)ev.arg);
-	}
-}
-
 static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *rc, uint32_t pfn)
 {
 	struct machine *mc = mech;
@@ -422,7 +430,7 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 			m->pswpout++;
 		f->flags |= FRAME_WRITTEN;
 		if (anon && mc->async_swap) { /* PAGE_SUCCESS under writeback: keep */
-			start_writeback(mc, pfn);
+			start_writeback(mc, rc, pfn);
 			return RECLAIM_KEEP;
 		}
 	}
@@ -523,6 +531,8 @@ void mc_madvise_pageout(struct machine *mc, struct mm *mm, uint64_t start, uint6
 	                             .swap_present = swap_present(&mc->swap),
 	                             .may_writepage = true};
 
+	mc->pass_start = mc->now; /* no scan cost: the pages are named, not searched for */
+	mc->pass_scanned0 = 0;
 	for (uint64_t va = start; va < end; va += PAGE) {
 		uint64_t *pte = pgtable_walk(mm->pt, va, NULL);
 		struct frame *f;
