@@ -270,6 +270,8 @@ static unsigned isolate(struct policy_ctx *ctx, struct lruvec *v, enum lru_list 
 	}
 	for (unsigned i = 0; i < got; i++) /* performance only: the batch's rmap walks */
 		policy_prefetch(ctx, batch[i], false);
+	for (unsigned i = 0; i < got; i++) /* ... and, once the descriptors are in, the PTEs */
+		policy_prefetch(ctx, batch[i], true);
 	return got;
 }
 

@@ -501,8 +501,24 @@ static bool mc_page_writeback(void *mech, uint32_t pfn)
 
 static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 {
-	if (!deep)
-		__builtin_prefetch(&((struct machine *)mech)->pm.frames[pfn]);
+	struct machine *mc = mech;
+	const struct frame *f = &mc->pm.frames[pfn];
+
+	if (!deep) {
+		__builtin_prefetch(f);
+		return;
+	}
+	/* an anonymous page's PTE, which rmap will read: the walk's upper levels are cached */
+	if ((f->flags & (FRAME_SWAPBACKED | FRAME_KSM)) != FRAME_SWAPBACKED || !f->count)
+		return;
+	for (uint32_t i = 0; i < mc->nr_procs; i++) {
+		struct mm *mm = mc->procs[i];
+
+		if (mm && mm->family == f->prev) {
+			__builtin_prefetch(pgtable_walk(mm->pt, key_index(f->key) << 12, NULL));
+			return;
+		}
+	}
 }
 
 const struct policy_mech_ops machine_mech = {
