@@ -489,16 +489,16 @@ static uint64_t mc_now(void *mech)
 	return ((struct machine *)mech)->now;
 }
 
-/*
- * policy_prefetch(): the frame descriptor the rmap walk starts from. (A deep
- * hint, the PTE, was measured: no gain beyond the noise; the walk's upper
- * levels are cached and the PTE line is often near the last one touched.)
- */
 static bool mc_page_writeback(void *mech, uint32_t pfn)
 {
 	return ((struct machine *)mech)->pm.frames[pfn].flags & FRAME_WRITEBACK;
 }
 
+/*
+ * policy_prefetch(): shallow, the frame descriptor the rmap walk starts from;
+ * deep (the descriptor must have arrived), an anonymous page's PTE, the line
+ * that walk misses on most.
+ */
 static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 {
 	struct machine *mc = mech;
