@@ -22,6 +22,12 @@
  * evicted from; a refault within 4 generations counts as refaulted for its
  * tier.
  *
+ * Write-back (asynchronous swap): a page whose write has started goes to
+ * max_seq - 1 (lru_gen_add_folio's rule for PG_reclaim under writeback), one
+ * met under writeback at the oldest generation's tail moves to the next
+ * generation (sort_folio), and when the write ends mglru_rotate() puts it at
+ * the oldest generation's tail, to be evicted next (folio_rotate_reclaimable).
+ *
  * Placement (policy.mglru.version = 618, the default, v6.18's lru_gen_folio_seq;
  * 61 selects the 6.1-6.13 rule): pages added by a fault or a recent refault
  * (PG_active) go to max_seq - 1 (max_seq if PG_workingset); anonymous pages
@@ -431,6 +437,12 @@ static uint64_t evict(struct policy_ctx *ctx, struct lruvec *l, int type,
 
 		scanned++;
 		pfn_list_del(ctx, g, pfn);
+		if (policy_page_writeback(ctx, pfn)) { /* sort_folio: waiting for writeback */
+			p->seq = l->min_seq[type] + 1;
+			pfn_list_add_head(ctx, &l->gen[p->seq % NGENS][type], pfn);
+			report(ctx, l, pfn);
+			continue;
+		}
 		if (tier > tidx) { /* sort_folio: protected by its tier */
 			l->protected_[type][tier]++;
 			p->seq = l->min_seq[type] + 1;
@@ -471,6 +483,12 @@ static uint64_t evict(struct policy_ctx *ctx, struct lruvec *l, int type,
 				continue;
 			}
 			ref = res == RECLAIM_ACTIVATE ? 2 : 1;
+			if (res == RECLAIM_KEEP && policy_page_writeback(ctx, pfn)) {
+				/* its write has started (PG_reclaim): lru_gen_add_folio puts a
+				 * folio under writeback tagged for reclaim in max_seq - 1 */
+				gen_add(ctx, l, pfn, l->max_seq - 1, false);
+				continue;
+			}
 		}
 		if (ref == 2) {
 			policy_event(ctx, PEV_PGACTIVATE, 1);
@@ -553,6 +571,25 @@ static void mglru_shrink(struct policy_ctx *ctx, struct reclaim_control *rc)
 }
 
 /* Shadow: the generation the page left from, its tier and type, PG_workingset. */
+/*
+ * folio_rotate_reclaimable(): the write of a page eviction chose has ended.
+ * lru_move_tail -> lru_gen_add_folio(reclaiming): the tail of the oldest
+ * generation, evicted next.
+ */
+static void mglru_rotate(struct policy_ctx *ctx, uint32_t pfn)
+{
+	struct mglru_state *s = ctx->state;
+	struct mpage *p = mp(ctx, pfn);
+	struct lruvec *l = &s->vec[p->memcg];
+
+	if (p->flags & (MP_UNEVICT | MP_ISOLATED))
+		return;
+	gen_del(ctx, l, pfn);
+	policy_set_lru(ctx, pfn, LRU_NONE); /* not a deactivation: no PG_workingset */
+	gen_add(ctx, l, pfn, l->min_seq[p->type], true);
+	policy_event(ctx, PEV_PGROTATED, 1);
+}
+
 static uint64_t mglru_shadow_of(struct policy_ctx *ctx, uint32_t pfn)
 {
 	struct mglru_state *s = ctx->state;
@@ -598,4 +635,5 @@ const struct reclaim_policy_ops mglru_policy = {
         .page_removed = mglru_page_removed,
         .shadow_of = mglru_shadow_of,
         .refault = mglru_refault,
+        .rotate = mglru_rotate,
 };

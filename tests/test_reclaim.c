@@ -412,6 +412,62 @@ static void mglru_tier_case(bool refaults, uint64_t victims, uint64_t refill)
 	fake_free(f);
 }
 
+/*
+ * rotate(): the write of a page reclaim chose has ended (PG_reclaim). Four
+ * clean, unmapped file pages 0-3 enter the inactive list at its head, so the
+ * tail is 0: [3 2 1 0]. Two read()s of page 1 activate it (pgactivate 1):
+ * [3 2 0]. rotate(3) moves 3 to the tail: [2 0 3]; rotate(1) takes 1 off the
+ * active list to the inactive tail, without PG_workingset (not a
+ * deactivation): [2 0 3 1], pgrotated 2. A priority-0 file shrink then
+ * isolates from the tail and reclaims them all, none referenced: 1, 3, 0, 2.
+ * MGLRU: the same four pages in its oldest generation, tail 0; rotate(3)
+ * makes 3 the oldest generation's tail, so after the two aging passes of
+ * mglru_tier_case the first victim is 3 instead of 0.
+ */
+static void test_rotate(void **state)
+{
+	struct fake *f = fake_new(NULL);
+	struct reclaim_control rc = rc_direct(0, false);
+
+	(void)state;
+	for (uint32_t p = 0; p < 4; p++)
+		fake_add(f, p, PGF_FILE, 0);
+	f->pc.ops->mark_accessed(&f->pc.ctx, 1);
+	f->pc.ops->mark_accessed(&f->pc.ctx, 1);
+	assert_int_equal(f->m.pgactivate, 1);
+	assert_int_equal(f->m.nr_active_file, 1);
+	f->pc.ops->rotate(&f->pc.ctx, 3);
+	f->pc.ops->rotate(&f->pc.ctx, 1);
+	assert_int_equal(f->m.pgrotated, 2);
+	assert_int_equal(f->m.nr_active_file, 0);
+	assert_int_equal(f->m.nr_inactive_file, 4);
+	assert_false(policy_core_workingset(&f->pc, 1));
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	assert_int_equal(f->nr_victims, 4);
+	assert_int_equal(f->victims[0], 1);
+	assert_int_equal(f->victims[1], 3);
+	assert_int_equal(f->victims[2], 0);
+	assert_int_equal(f->victims[3], 2);
+	fake_free(f);
+
+	f = fake_policy("mglru", NULL);
+	for (uint32_t p = 0; p < 4; p++)
+		fake_add(f, p, PGF_FILE, 0);
+	f->pc.ops->rotate(&f->pc.ctx, 3);
+	assert_int_equal(f->m.pgrotated, 1);
+	rc = rc_direct(11, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	rc = rc_direct(0, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	assert_int_equal(f->nr_victims, 0); /* both passes only aged */
+	rc = rc_direct(0, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	assert_int_equal(f->nr_victims, 4);
+	assert_int_equal(f->victims[0], 3);
+	assert_int_equal(f->victims[1], 0);
+	fake_free(f);
+}
+
 static void test_mglru_tier_protection(void **state)
 {
 	(void)state;
@@ -834,6 +890,7 @@ int main(void)
 	        cmocka_unit_test(test_linux_scan_fract),
 	        cmocka_unit_test(test_stale_memcg_stats),
 	        cmocka_unit_test(test_mglru_tier_protection),
+	        cmocka_unit_test(test_rotate),
 	        cmocka_unit_test(test_kswapd_low_to_high),
 	        cmocka_unit_test(test_swap_out_in),
 	        cmocka_unit_test(test_swap_async_writeback),
