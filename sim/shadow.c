@@ -64,6 +64,7 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 	uint32_t i;
 	struct shadow_node *n;
 	bool shadow_only;
+	int pages, shadows;
 
 	if (node == s->last_key) {
 		i = s->last_i;
@@ -87,10 +88,14 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 	s->last_key = node;
 	s->last_i = i;
 	n = &s->n[i];
-	SIM_BUG_ON((int)n->pages + dpages < 0 || (int)n->shadows + dshadows < 0);
-	n->pages = (uint16_t)(n->pages + dpages);
-	n->shadows = (uint16_t)(n->shadows + dshadows);
-	shadow_only = !n->pages && n->shadows;
+	/* the new counts are tested from registers: reading the two 16-bit fields back
+	 * as one word right after storing them stalls store-to-load forwarding */
+	pages = n->pages + dpages;
+	shadows = n->shadows + dshadows;
+	SIM_BUG_ON(pages < 0 || shadows < 0);
+	n->pages = (uint16_t)pages;
+	n->shadows = (uint16_t)shadows;
+	shadow_only = !pages && shadows;
 	if (shadow_only && !n->listed) { /* list_lru_add: newest at the tail */
 		n->listed = true;
 		n->next = SN_NONE;
@@ -104,7 +109,7 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 	} else if (!shadow_only && n->listed) {
 		list_del(s, i);
 	}
-	if (!n->pages && !n->shadows) { /* the node is empty: freed */
+	if (!pages && !shadows) { /* the node is empty: freed */
 		s->index.vals[u64map_slot(&s->index, node)] = 0;
 		s->last_key = UINT64_MAX;
 		n->next = s->free;
