@@ -856,6 +856,12 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 		}
 		if (tries)
 			break;
+		if (pte && (*pte & PTE_SWAP)) { /* performance only: swap_in's slot, early */
+			const struct swap_slot *slot = &mc->swap.slot[pte_swap_offset(*pte)];
+
+			__builtin_prefetch(slot);
+			__builtin_prefetch((const char *)(slot + 1) - 1);
+		}
 		int r = handle_fault(mc, mm, va, op);
 
 		if (r <= 0)
