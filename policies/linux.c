@@ -264,13 +264,12 @@ static unsigned isolate(struct policy_ctx *ctx, struct lruvec *v, enum lru_list 
 	while (got < n && v->list[l].tail != PFN_NONE) {
 		uint32_t pfn = v->list[l].tail;
 
+		policy_prefetch(ctx, pfn, false); /* performance only: for the batch's rmap walks */
 		list_del(ctx, pfn);
 		policy_set_lru(ctx, pfn, LRU_NONE);
 		batch[got++] = pfn;
 	}
-	for (unsigned i = 0; i < got; i++) /* performance only: the batch's rmap walks */
-		policy_prefetch(ctx, batch[i], false);
-	for (unsigned i = 0; i < got; i++) /* ... and, once the descriptors are in, the PTEs */
+	for (unsigned i = 0; i < got; i++) /* ... and, the descriptors being in, PTEs and slots */
 		policy_prefetch(ctx, batch[i], true);
 	return got;
 }

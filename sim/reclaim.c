@@ -496,8 +496,8 @@ static bool mc_page_writeback(void *mech, uint32_t pfn)
 
 /*
  * policy_prefetch(): shallow, the frame descriptor the rmap walk starts from;
- * deep (the descriptor must have arrived), an anonymous page's PTE, the line
- * that walk misses on most.
+ * deep (the descriptor must have arrived), a swap-cache page's slot and an
+ * anonymous page's PTE, the lines reclaiming it misses on most.
  */
 static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 {
@@ -507,6 +507,12 @@ static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 	if (!deep) {
 		__builtin_prefetch(f);
 		return;
+	}
+	if (f->flags & FRAME_SWAPCACHE) { /* its slot, which unmapping updates */
+		const struct swap_slot *slot = &mc->swap.slot[f->next];
+
+		__builtin_prefetch(slot);
+		__builtin_prefetch((const char *)(slot + 1) - 1);
 	}
 	/* an anonymous page's PTE, which rmap will read: the walk's upper levels are cached */
 	if ((f->flags & (FRAME_SWAPBACKED | FRAME_KSM)) != FRAME_SWAPBACKED || !f->count)
