@@ -392,11 +392,12 @@ static const unsigned char *native_uvarint_slow(const unsigned char *p, uint64_t
 	if (!stop) /* nine or ten bytes: values of 2^56 and more */
 		return native_uvarint_loop(p, v);
 	n = (unsigned)__builtin_ctzll(stop) / 8 + 1; /* bytes in the value */
-	if (n < 8)
-		w &= (1ULL << (8 * n)) - 1;
-	*v = (w & 0x7fULL) | (w & 0x7f00ULL) >> 1 | (w & 0x7f0000ULL) >> 2 |
-	     (w & 0x7f000000ULL) >> 3 | (w & 0x7f00000000ULL) >> 4 | (w & 0x7f0000000000ULL) >> 5 |
-	     (w & 0x7f000000000000ULL) >> 6 | (w & 0x7f00000000000000ULL) >> 7;
+	/* keep the value's bytes (every bit up to the stop bit) and their 7-bit groups,
+	 * then pack the groups pairwise: 14 bits per 16, 28 per 32, then 56 */
+	w &= (stop ^ (stop - 1)) & 0x7f7f7f7f7f7f7f7fULL;
+	w = (w & 0x007f007f007f007fULL) | (w & 0x7f007f007f007f00ULL) >> 1;
+	w = (w & 0x00003fff00003fffULL) | (w & 0x3fff00003fff0000ULL) >> 2;
+	*v = (w & 0x000000000fffffffULL) | (w & 0x0fffffff00000000ULL) >> 4;
 	return p + n;
 }
 
