@@ -109,6 +109,7 @@ struct cachesim {
 	struct cs_slot *ht;     /* key -> frame table */
 	uint64_t hmask;         /* table size - 1 */
 	uint64_t *next_use;     /* needs_future: next touch position per touch */
+	uint64_t next_use_cap;  /* its entries (host_reserve()d) */
 	uint64_t nr_touches;    /* touches in the first pass */
 	uint64_t touch;         /* position of the current touch */
 	uint64_t now;           /* simulated ns */
@@ -486,11 +487,12 @@ static void source_close(struct cs_source *src)
 	free(src->own);
 }
 
-/* Every page touch of the traces, in order, as page keys (*keys is malloc'ed). */
-static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr)
+/* Every page touch of the traces, in order, as page keys: *keys holds *cap_out
+ * (host_reserve()d; host_release() it with that many entries). */
+static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr, uint64_t *cap_out)
 {
 	uint64_t cap = 1 << 20, n_keys = 0;
-	uint64_t *k = xmalloc(cap * sizeof(uint64_t));
+	uint64_t *k = host_reserve(cap * sizeof(uint64_t)); /* 2 MiB pages, grown in place */
 	struct cs_touches *tb;
 	struct cs_source src;
 	long nt;
@@ -498,54 +500,58 @@ static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr)
 	source_open(&src, cs);
 	while ((nt = source_next(&src, &tb)) > 0) {
 		if (n_keys + (uint64_t)nt > cap) {
+			k = host_grow(k, cap * sizeof(uint64_t), 2 * cap * sizeof(uint64_t));
 			cap *= 2;
-			k = xrealloc(k, cap * sizeof(uint64_t));
 		}
 		memcpy(k + n_keys, tb->key, (size_t)nt * sizeof(uint64_t));
 		n_keys += (uint64_t)nt;
 	}
 	source_close(&src);
 	if (nt < 0) {
-		free(k);
+		host_release(k, cap * sizeof(uint64_t));
 		return -1;
 	}
 	*keys = k;
 	*nr = n_keys;
+	*cap_out = cap;
 	return 0;
 }
 
-/* First pass: next-use position of every touch. */
+/*
+ * First pass: next-use position of every touch. The positions overwrite the
+ * keys in place (touch i's key is read before its slot is written), so the
+ * pass needs one array, not two.
+ */
 static int first_pass(struct cachesim *cs)
 {
 	struct u64map last;
 	uint64_t *keys;
 
-	if (collect_touches(cs, &keys, &cs->nr_touches))
+	if (collect_touches(cs, &keys, &cs->nr_touches, &cs->next_use_cap))
 		return -1;
 	u64map_init(&last, 1 << 16);
-	cs->next_use = host_reserve((cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
+	cs->next_use = keys;
 	for (uint64_t i = cs->nr_touches; i-- > 0;) { /* backwards: next use = last seen */
-		uint64_t s;
+		uint64_t s, key = keys[i];
 
 		if (i >= CS_PREFETCH) /* the slot of a touch a few steps on (hint only) */
 			__builtin_prefetch(
 			        &last.keys[u64map_hash(keys[i - CS_PREFETCH]) & last.mask]);
-		s = u64map_slot(&last, keys[i]);
-		if (last.keys[s] == keys[i]) {
+		s = u64map_slot(&last, key);
+		if (last.keys[s] == key) {
 			cs->next_use[i] = last.vals[s];
 			last.vals[s] = i;
 		} else {
 			cs->next_use[i] = UINT64_MAX;
-			u64map_put(&last, keys[i], i);
+			u64map_put(&last, key, i);
 		}
 	}
-	free(keys);
 	u64map_free(&last);
 	return 0;
 }
 
-int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, char *err,
-                     size_t errlen)
+int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, uint64_t *cap,
+                     char *err, size_t errlen)
 {
 	struct cachesim *cs = xcalloc(1, sizeof(*cs));
 	int ret;
@@ -553,9 +559,14 @@ int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *n
 	cs->o = o;
 	cs->err = err;
 	cs->errlen = errlen;
-	ret = collect_touches(cs, keys, nr);
+	ret = collect_touches(cs, keys, nr, cap);
 	free(cs);
 	return ret;
+}
+
+void cachesim_touches_free(uint64_t *keys, uint64_t cap)
+{
+	host_release(keys, cap * sizeof(uint64_t));
 }
 
 static void sample(struct cachesim *cs, uint64_t t)
@@ -753,7 +764,7 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 out_policy:
 	policy_core_destroy(&cs->pc);
 out:
-	host_release(cs->next_use, (cs->nr_touches ? cs->nr_touches : 1) * sizeof(uint64_t));
+	host_release(cs->next_use, cs->next_use_cap * sizeof(uint64_t));
 	u64map_free(&cs->shadows);
 	host_release(cs->ht, (cs->hmask + 1) * sizeof(*cs->ht));
 	free(cs->free_stack);

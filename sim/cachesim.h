@@ -37,9 +37,11 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 /**
  * cachesim_touches() - the page keys of every touch of the traces, in order
  * (the stream cache mode replays; keys name (pid, page) or (file, page)).
- * Return: 0 and a malloc'ed array in *keys, or -1 with a message in @err.
+ * Return: 0 and the keys in *keys, room for *cap of them (release with
+ * cachesim_touches_free()), or -1 with a message in @err.
  */
-int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, char *err,
-                     size_t errlen);
+int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, uint64_t *cap,
+                     char *err, size_t errlen);
+void cachesim_touches_free(uint64_t *keys, uint64_t cap);
 
 #endif /* MMSIM_CACHESIM_H */

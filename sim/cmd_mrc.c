@@ -259,15 +259,15 @@ int cmd_mrc(int argc, char **argv)
 	};
 	ret = EXIT_INPUT;
 	if (!strcmp(policy, "lru") || !sizes) {
-		uint64_t *keys, n;
+		uint64_t *keys, n, cap;
 		struct mrc_hist h;
 
-		if (cachesim_touches(&co, &keys, &n, err, sizeof(err))) {
+		if (cachesim_touches(&co, &keys, &n, &cap, err, sizeof(err))) {
 			mm_error("%s", err);
 			goto out;
 		}
 		mrc_lru_hist(keys, n, rate, &h);
-		free(keys);
+		cachesim_touches_free(keys, cap);
 		if (!sizes)
 			default_sizes(h.distinct, &sizes, &nr);
 		misses = xmalloc(nr * sizeof(uint64_t));

@@ -52,6 +52,18 @@ void *host_reserve(size_t bytes)
 	return p;
 }
 
+void *host_grow(void *p, size_t old_bytes, size_t new_bytes)
+{
+	void *q = mremap(p, old_bytes ? old_bytes : 1, new_bytes, MREMAP_MAYMOVE);
+
+	if (q == MAP_FAILED)
+		out_of_memory(new_bytes);
+#ifdef MADV_HUGEPAGE
+	madvise(q, new_bytes, MADV_HUGEPAGE);
+#endif
+	return q;
+}
+
 void host_release(void *p, size_t bytes)
 {
 	if (p)

@@ -37,6 +37,9 @@ char *xstrdup(const char *s);
  */
 void *host_reserve(size_t bytes);
 void host_release(void *p, size_t bytes);
+/* host_grow() - a host_reserve()d array enlarged to @new_bytes: the pages move
+ * (mremap), nothing is copied; the new tail reads as zeros. */
+void *host_grow(void *p, size_t old_bytes, size_t new_bytes);
 
 /* mm_error() - print "mmsim: <message>\n" to stderr. */
 void mm_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -53,7 +53,7 @@ static void test_one_pass_equals_cache_mode(void **state)
 	struct config *cfg = config_new();
 	struct trace_open_opts topts = {0};
 	const char *traces[1];
-	uint64_t *keys, n;
+	uint64_t *keys, n, cap;
 	struct mrc_hist h;
 
 	(void)state;
@@ -74,10 +74,10 @@ static void test_one_pass_equals_cache_mode(void **state)
 	                           .traces = traces,
 	                           .nr_traces = 1,
 	                           .topts = &topts};
-	assert_int_equal(cachesim_touches(&co, &keys, &n, err, sizeof(err)), 0);
+	assert_int_equal(cachesim_touches(&co, &keys, &n, &cap, err, sizeof(err)), 0);
 	assert_int_equal(n, 30000);
 	mrc_lru_hist(keys, n, 1.0, &h);
-	free(keys);
+	cachesim_touches_free(keys, cap);
 	for (uint64_t size = 1; size <= 4096; size = size * 3 / 2 + 1) {
 		struct metrics m;
 
@@ -92,9 +92,9 @@ static void test_one_pass_equals_cache_mode(void **state)
 	}
 	/* SHARDS at rate 0.1 stays close on this trace: within 5 points of miss ratio. */
 	struct mrc_hist hs;
-	assert_int_equal(cachesim_touches(&co, &keys, &n, err, sizeof(err)), 0);
+	assert_int_equal(cachesim_touches(&co, &keys, &n, &cap, err, sizeof(err)), 0);
 	mrc_lru_hist(keys, n, 0.1, &hs);
-	free(keys);
+	cachesim_touches_free(keys, cap);
 	for (uint64_t size = 100; size <= 1600; size *= 2) {
 		double exact = (double)mrc_misses(&h, size) / 30000.0;
 		double est = (double)mrc_misses(&hs, size) / 30000.0;
