@@ -373,6 +373,23 @@ static void test_stale_memcg_stats(void **state)
 }
 
 /*
+ * Three file shrinks of a fresh MGLRU lruvec: priority 11 and 0 find only 2,
+ * then 3 generations and age (nothing young: no promotion, no victim); the
+ * third, at priority 0, evicts from the oldest generation.
+ */
+static void mglru_age_twice_evict(struct fake *f)
+{
+	struct reclaim_control rc = rc_direct(11, false);
+
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	rc = rc_direct(0, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	assert_int_equal(f->nr_victims, 0); /* both passes only aged */
+	rc = rc_direct(0, false);
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+}
+
+/*
  * MGLRU's tier protection by the refault feedback controller. Ten file pages
  * enter generation 2 (placement max_seq - 3 = 0, clamped to min_seq 2); pages
  * 0-4 are read three times (PG_referenced, then the counter at 2: tier 2),
@@ -389,7 +406,6 @@ static void test_stale_memcg_stats(void **state)
 static void mglru_tier_case(bool refaults, uint64_t victims, uint64_t refill)
 {
 	struct fake *f = fake_policy("mglru", NULL);
-	struct reclaim_control rc;
 
 	for (uint32_t p = 0; p < 10; p++) {
 		fake_add(f, p, PGF_FILE, 0);
@@ -399,13 +415,7 @@ static void mglru_tier_case(bool refaults, uint64_t victims, uint64_t refill)
 	}
 	for (int k = 0; refaults && k < 100; k++) /* shadow: seq 3 (= max_seq), tier 2, file */
 		f->pc.ops->refault(&f->pc.ctx, 100, 3u << 8 | 2u << 2 | 1u << 1);
-	rc = rc_direct(11, false);
-	f->pc.ops->shrink(&f->pc.ctx, &rc);
-	rc = rc_direct(0, false);
-	f->pc.ops->shrink(&f->pc.ctx, &rc);
-	assert_int_equal(f->nr_victims, 0); /* both passes only aged */
-	rc = rc_direct(0, false);
-	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	mglru_age_twice_evict(f);
 	assert_int_equal(f->nr_victims, victims);
 	assert_int_equal(f->m.pgrefill, refill);
 	assert_int_equal(f->victims[0], refaults ? 5 : 0);
@@ -455,13 +465,7 @@ static void test_rotate(void **state)
 		fake_add(f, p, PGF_FILE, 0);
 	f->pc.ops->rotate(&f->pc.ctx, 3);
 	assert_int_equal(f->m.pgrotated, 1);
-	rc = rc_direct(11, false);
-	f->pc.ops->shrink(&f->pc.ctx, &rc);
-	rc = rc_direct(0, false);
-	f->pc.ops->shrink(&f->pc.ctx, &rc);
-	assert_int_equal(f->nr_victims, 0); /* both passes only aged */
-	rc = rc_direct(0, false);
-	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	mglru_age_twice_evict(f);
 	assert_int_equal(f->nr_victims, 4);
 	assert_int_equal(f->victims[0], 3);
 	assert_int_equal(f->victims[1], 0);
@@ -533,6 +537,18 @@ static void test_kswapd_low_to_high(void **state)
 	free(more);
 }
 
+/* Stores to pages 1-9 of a 64 KiB anonymous mapping, then @tail, under linux. */
+static void run_nine_stores(const char *tail, const char *const *sets, struct metrics *m)
+{
+	char err[512], *w = lines(",1,W,%d,8,,\n", 1, 9, 4096);
+	char *body = malloc(strlen(w) + strlen(tail) + 64);
+
+	sprintf(body, ",1,mmap,0,65536,,anon|private|rw\n%s%s", w, tail);
+	assert_int_equal(mt_run(body, "linux", sets, NULL, m, err, sizeof(err)), 0);
+	free(w);
+	free(body);
+}
+
 /*
  * Swap out and in under a memory cgroup of 8 pages (32 KiB; the machine is
  * large, so only the cgroup reclaims), swappiness 60, 1 MiB of swap that
@@ -570,15 +586,9 @@ static void test_swap_out_in(void **state)
 	                      "1",
 	                      NULL};
 	struct metrics m;
-	char err[512], *w = lines(",1,W,%d,8,,\n", 1, 9, 4096);
-	char *body = malloc(strlen(w) + 200);
 
 	(void)state;
-	sprintf(body,
-	        ",1,mmap,0,65536,,anon|private|rw\n%s,1,W,4096,8,,\n,1,R,8192,8,,\n"
-	        ",1,R,12288,8,,\n",
-	        w);
-	assert_int_equal(mt_run(body, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	run_nine_stores(",1,W,4096,8,,\n,1,R,8192,8,,\n,1,R,12288,8,,\n", sets, &m);
 	assert_int_equal(m.pswpout, 8);
 	assert_int_equal(m.pswpin, 3);
 	assert_int_equal(m.pgmajfault, 2);
@@ -591,8 +601,6 @@ static void test_swap_out_in(void **state)
 	assert_int_equal(m.nr_swapcached, 2); /* 2 and 3 were read, not written */
 	assert_int_equal(m.nr_swap_used, 7);  /* slots 2..8 */
 	assert_int_equal(m.pgfault, 9 + 3);
-	free(w);
-	free(body);
 }
 
 /*
@@ -625,15 +633,9 @@ static void test_swap_async_writeback(void **state)
 	        "machine.memory",         "64M", "memcg.limit", "32K", "swap.size", "1M",
 	        "debug.check_invariants", "1",   NULL};
 	struct metrics m;
-	char err[512], *w = lines(",1,W,%d,8,,\n", 1, 9, 4096);
-	char *body = malloc(strlen(w) + 200);
 
 	(void)state;
-	sprintf(body,
-	        ",1,mmap,0,65536,,anon|private|rw\n%s1000000,1,R,36864,8,,\n,1,R,8192,8,,\n"
-	        ",1,W,4096,8,,\n",
-	        w);
-	assert_int_equal(mt_run(body, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	run_nine_stores("1000000,1,R,36864,8,,\n,1,R,8192,8,,\n,1,W,4096,8,,\n", sets, &m);
 	assert_int_equal(m.pswpout, 8);
 	assert_int_equal(m.pgrotated, 8);
 	assert_int_equal(m.nr_writeback, 0);
@@ -648,8 +650,6 @@ static void test_swap_async_writeback(void **state)
 	assert_int_equal(m.nr_anon_pages, 3);
 	assert_int_equal(m.nr_swapcached, 1);
 	assert_int_equal(m.nr_swap_used, 7);
-	free(w);
-	free(body);
 }
 
 /*
