@@ -177,9 +177,17 @@ struct machine {
 	unsigned swappiness;                 /* vm.swappiness */
 	bool in_reclaim;                     /* reclaim is running: no nested reclaim */
 	bool noretry;                        /* this allocation gives up after one reclaim round */
-	uint32_t ref_pfn;     /* frame of the last page_referenced() walk (FRAME_NONE) */
-	uint32_t ref_vmflags; /* VM_* of the VMAs that walk saw */
-	char *err;            /* message buffer */
+	/* PTEs the prefetch hint found for the frames of the current shrink call
+	 * (performance only: rmap_walk skips the page-table walk when one matches) */
+	struct pte_hint {
+		uint64_t *pte;
+		const struct mm *mm;
+		uint32_t pfn, gen;
+	} pte_hint[64];
+	uint32_t pte_hint_gen; /* bumped by every shrink call: older hints are void */
+	uint32_t ref_pfn;      /* frame of the last page_referenced() walk (FRAME_NONE) */
+	uint32_t ref_vmflags;  /* VM_* of the VMAs that walk saw */
+	char *err;             /* message buffer */
 	size_t errlen;
 	const char *trace; /* current trace, for messages */
 	uint64_t record;   /* current record number (1-based) */

@@ -102,6 +102,7 @@ void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
 	}
 	if (f->flags & FRAME_SWAPBACKED) {
 		uint64_t va = key_index(f->key) << 12;
+		const struct pte_hint *h;
 
 		for (uint32_t i = 0; i < mc->nr_procs && left; i++) {
 			struct mm *mm = mc->procs[i];
@@ -109,7 +110,10 @@ void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
 
 			if (!mm || mm->family != f->prev)
 				continue;
-			pte = pgtable_walk(mm->pt, va, NULL);
+			h = &mc->pte_hint[pfn % 64];
+			pte = h->pfn == pfn && h->mm == mm && h->gen == mc->pte_hint_gen
+			              ? h->pte
+			              : pgtable_walk(mm->pt, va, NULL);
 			if (!pte || !(*pte & PTE_PRESENT) || pte_pfn(*pte) != pfn)
 				continue;
 			left--;
@@ -521,7 +525,13 @@ static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 		struct mm *mm = mc->procs[i];
 
 		if (mm && mm->family == f->prev) {
-			__builtin_prefetch(pgtable_walk(mm->pt, key_index(f->key) << 12, NULL));
+			struct pte_hint *h = &mc->pte_hint[pfn % 64];
+
+			h->pte = pgtable_walk(mm->pt, key_index(f->key) << 12, NULL);
+			h->mm = mm;
+			h->pfn = pfn;
+			h->gen = mc->pte_hint_gen;
+			__builtin_prefetch(h->pte);
 			return;
 		}
 	}
@@ -599,7 +609,9 @@ static uint64_t shrink(struct machine *mc, unsigned node, struct reclaim_control
 	mc->batch_unmapped = false;
 	mc->pass_start = mc->now;
 	mc->pass_scanned0 = rc->nr_scanned;
+	mc->pte_hint_gen++; /* page tables may have changed since the last call */
 	mc->ops->shrink(&ns->pc.ctx, rc);
+	mc->pte_hint_gen++;
 	mc->ref_pfn = FRAME_NONE;
 	mc->in_reclaim = false;
 	scanned = rc->nr_scanned - scanned0;
