@@ -106,6 +106,8 @@ struct fake {
 	unsigned flags[NF];   /* PGF_* (FILE, EXEC, LOCKED, DIRTY) */
 	uint32_t victims[64]; /* reclaimed frames, in order */
 	unsigned nr_victims;
+	uint8_t wb[NF]; /* under writeback */
+	bool wb_wait;   /* reclaim waits for a write (cgroup v1's case 3) instead of activating */
 };
 
 static uint64_t f_key(void *a, uint32_t pfn)
@@ -136,9 +138,20 @@ static int f_referenced(void *a, uint32_t pfn)
 	f->young[pfn] = 0; /* the walk clears what it finds */
 	return y;
 }
+static bool f_writeback(void *a, uint32_t pfn)
+{
+	return ((struct fake *)a)->wb[pfn];
+}
 static enum reclaim_result f_reclaim(void *a, struct reclaim_control *rc, uint32_t pfn)
 {
 	struct fake *f = a;
+
+	if (f->wb[pfn]) { /* what reclaim.c answers for a page under writeback */
+		if (!f->wb_wait)
+			return RECLAIM_ACTIVATE;
+		f->wb[pfn] = 0; /* waited: the write is over */
+		return RECLAIM_RETRY;
+	}
 
 	if (f->nr_victims < 64)
 		f->victims[f->nr_victims++] = pfn;
@@ -160,6 +173,7 @@ static const struct policy_mech_ops fake_mech = {
         .page_referenced = f_referenced,
         .reclaim_page = f_reclaim,
         .now_ns = f_now,
+        .page_writeback = f_writeback,
 };
 
 static struct fake *fake_policy(const char *policy, const char *swappiness)
@@ -240,6 +254,60 @@ static void test_linux_look_twice(void **state)
 	assert_int_equal(f->m.nr_active_file, 2);
 	assert_int_equal(f->m.nr_inactive_file, 0);
 	fake_free(f);
+}
+
+/*
+ * A page under writeback at the inactive tail (shrink_folio_list, before any
+ * reference check). Anon pages 0 and 1 enter in that order: [1 0], tail 0;
+ * page 0 is under writeback, neither is young. Priority 0 with swap scans
+ * both. Cases 1-2: 0 is activated out of the way (pgactivate 1) without a
+ * reference check, 1 is reclaimed; the end of shrink_lruvec then finds the
+ * inactive anon list low (0 < 1) and deactivates 0 again (pgdeactivate 1),
+ * whose rmap check harvests its young bit. Case 3 (the mechanism waits for the
+ * write): 0 is looked at again like any page: young once -> PG_referenced,
+ * kept inactive; not young -> reclaimed first, then 1.
+ */
+static void test_linux_writeback(void **state)
+{
+	struct reclaim_control rc = rc_direct(0, true);
+	struct fake *f = fake_new(NULL);
+
+	(void)state;
+	fake_add(f, 0, 0, PG_ADD_FAULT);
+	fake_add(f, 1, 0, PG_ADD_FAULT);
+	f->wb[0] = 1;
+	f->young[0] = 1;
+	f->pc.ops->shrink(&f->pc.ctx, &rc);
+	assert_int_equal(f->nr_victims, 1);
+	assert_int_equal(f->victims[0], 1);
+	assert_int_equal(f->m.pgactivate, 1);
+	assert_int_equal(f->m.pgdeactivate, 1);
+	assert_int_equal(f->m.nr_inactive_anon, 1);
+	assert_int_equal(f->young[0], 0);
+	fake_free(f);
+
+	for (int young = 1; young >= 0; young--) {
+		f = fake_new(NULL);
+		f->wb_wait = true;
+		fake_add(f, 0, 0, PG_ADD_FAULT);
+		fake_add(f, 1, 0, PG_ADD_FAULT);
+		f->wb[0] = 1;
+		f->young[0] = (uint8_t)young;
+		rc = rc_direct(0, true);
+		f->pc.ops->shrink(&f->pc.ctx, &rc);
+		assert_int_equal(f->m.pgactivate, 0);
+		assert_int_equal(f->m.pgdeactivate, 0);
+		if (young) {
+			assert_int_equal(f->nr_victims, 1);
+			assert_int_equal(f->victims[0], 1);
+			assert_int_equal(f->m.nr_inactive_anon, 1);
+		} else {
+			assert_int_equal(f->nr_victims, 2);
+			assert_int_equal(f->victims[0], 0);
+			assert_int_equal(f->victims[1], 1);
+		}
+		fake_free(f);
+	}
 }
 
 /*
@@ -891,6 +959,7 @@ int main(void)
 	        cmocka_unit_test(test_stale_memcg_stats),
 	        cmocka_unit_test(test_mglru_tier_protection),
 	        cmocka_unit_test(test_rotate),
+	        cmocka_unit_test(test_linux_writeback),
 	        cmocka_unit_test(test_kswapd_low_to_high),
 	        cmocka_unit_test(test_swap_out_in),
 	        cmocka_unit_test(test_swap_async_writeback),
