@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "config.h"
+#include "policy_core.h"
 #include "util.h"
 #include "zone.h"
 
@@ -52,6 +53,14 @@ static int parse_ratios(const char *s, unsigned ratio[NR_ZONE_TYPES])
 	while (*s == ' ')
 		s++;
 	return *s ? -1 : 0;
+}
+
+/* Swap writes are asynchronous unless swap.synchronous, for a policy that can rotate. */
+static bool async_swap(const struct config *cfg)
+{
+	const struct reclaim_policy_ops *ops = policy_find(config_get(cfg, "policy.name"));
+
+	return !config_bool(cfg, "swap.synchronous") && ops && ops->rotate;
 }
 
 static void print_tlb(const struct config *cfg, const char *level)
@@ -211,9 +220,10 @@ int cmd_machine(int argc, char **argv)
 	uint64_t swap = config_size(cfg, "swap.size");
 	if (swap) {
 		format_size(swap, size, sizeof(size));
-		printf("swap: %s (%llu slots), read %s, write %s, page_cluster %llu\n", size,
+		printf("swap: %s (%llu slots), read %s, write %s (%s), page_cluster %llu\n", size,
 		       (unsigned long long)(swap >> 12), config_get(cfg, "swap.read_latency"),
 		       config_get(cfg, "swap.write_latency"),
+		       async_swap(cfg) ? "asynchronous" : "synchronous",
 		       (unsigned long long)config_u64(cfg, "vm.page_cluster"));
 	} else {
 		printf("swap: none\n");
