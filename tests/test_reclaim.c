@@ -912,6 +912,47 @@ static void test_madvise_pageout(void **state)
 }
 
 /*
+ * Cgroup limit reclaim meets pages under writeback (cgroup v1's case 3). A
+ * 4-page cgroup, 1 MiB of asynchronous swap. Stores to pages 1-4 fill it;
+ * madvise(MADV_PAGEOUT) starts their four writes (pswpout 4, all ending 30 us
+ * later) and leaves them where they are on the inactive list (tail: page 1),
+ * unmapped, tagged PG_reclaim. A store to page 5 a microsecond later must
+ * reclaim: only priority 0 scans (4 >> 1 x 60 / 200 = 0), all four from the
+ * tail. Page 1 is under writeback with PG_reclaim: the task waits for its
+ * write (the stall), which ends with the others at the same time; then each
+ * page is judged again: unmapped, never referenced -> freed, clean (4
+ * evictions, all written: dirty_evictions 4). Being isolated, none was
+ * rotated (pgrotated 0), and none was activated (pgactivate 0; cases 1-2
+ * would have activated all four). Page 5 is charged; pages 1-4 keep their
+ * slots through their swap PTEs.
+ */
+static void test_memcg_waits_for_writeback(void **state)
+{
+	const char *sets[] = {
+	        "machine.memory",         "64M", "memcg.limit", "16K", "swap.size", "1M",
+	        "debug.check_invariants", "1",   NULL};
+	const char *body = ",1,mmap,0x10000,20480,,anon|private|rw\n,1,W,0x10000,8,,\n"
+	                   ",1,W,0x11000,8,,\n,1,W,0x12000,8,,\n,1,W,0x13000,8,,\n"
+	                   ",1,madvise,0x10000,16384,,pageout\n,1,W,0x14000,8,,\n";
+	char err[512];
+	struct metrics m;
+
+	(void)state;
+	assert_int_equal(mt_run(body, "linux", sets, NULL, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.pswpout, 4);
+	assert_int_equal(m.nr_writeback, 0);
+	assert_int_equal(m.evictions, 4);
+	assert_int_equal(m.dirty_evictions, 4);
+	assert_int_equal(m.pgscan_direct, 4);
+	assert_int_equal(m.pgactivate, 0);
+	assert_int_equal(m.pgrotated, 0);
+	assert_true(m.direct_reclaim_stall_ns > 0);
+	assert_int_equal(m.nr_anon_pages, 1);
+	assert_int_equal(m.nr_swapcached, 0);
+	assert_int_equal(m.nr_swap_used, 4);
+}
+
+/*
  * A process exits while its pages are being written (asynchronous swap): the
  * four pages pageout started writing lose their last user (their slots' counts
  * drop to 0) but cannot be freed under writeback. At the end of the trace,
@@ -969,6 +1010,7 @@ int main(void)
 	        cmocka_unit_test(test_shadow_node_limit),
 	        cmocka_unit_test(test_madvise_pageout),
 	        cmocka_unit_test(test_writeback_orphans),
+	        cmocka_unit_test(test_memcg_waits_for_writeback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
