@@ -22,8 +22,9 @@ int cmd_policies(int argc, char **argv)
 		const struct reclaim_policy_ops *p = policy_at(i);
 
 		printf("%-9s %s\n", p->name, p->description);
-		printf("%-9s params: %s%s\n", "", p->params,
-		       p->needs_future ? " [offline: reads the trace twice]" : "");
+		printf("%-9s params: %s%s%s\n", "", p->params,
+		       p->needs_future ? " [offline: reads the trace twice]" : "",
+		       p->rotate ? " [asynchronous swap write-back]" : "");
 	}
 	return EXIT_OK;
 }
