@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "config.h"
+#include "machine.h"
 #include "policy_core.h"
 #include "util.h"
 #include "zone.h"
@@ -53,14 +54,6 @@ static int parse_ratios(const char *s, unsigned ratio[NR_ZONE_TYPES])
 	while (*s == ' ')
 		s++;
 	return *s ? -1 : 0;
-}
-
-/* Swap writes are asynchronous unless swap.synchronous, for a policy that can rotate. */
-static bool async_swap(const struct config *cfg)
-{
-	const struct reclaim_policy_ops *ops = policy_find(config_get(cfg, "policy.name"));
-
-	return !config_bool(cfg, "swap.synchronous") && ops && ops->rotate;
 }
 
 static void print_tlb(const struct config *cfg, const char *level)
@@ -223,7 +216,9 @@ int cmd_machine(int argc, char **argv)
 		printf("swap: %s (%llu slots), read %s, write %s (%s), page_cluster %llu\n", size,
 		       (unsigned long long)(swap >> 12), config_get(cfg, "swap.read_latency"),
 		       config_get(cfg, "swap.write_latency"),
-		       async_swap(cfg) ? "asynchronous" : "synchronous",
+		       machine_async_swap(cfg, policy_find(config_get(cfg, "policy.name")))
+		               ? "asynchronous"
+		               : "synchronous",
 		       (unsigned long long)config_u64(cfg, "vm.page_cluster"));
 	} else {
 		printf("swap: none\n");

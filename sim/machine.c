@@ -1506,8 +1506,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	mc->c_scan = config_time_ns(cfg, "cost.reclaim_page");
 	mc->c_swap_read = config_time_ns(cfg, "swap.read_latency");
 	mc->c_swap_write = config_time_ns(cfg, "swap.write_latency");
-	/* asynchronous writes need a policy that can put a written page back at its tail */
-	mc->async_swap = !config_bool(cfg, "swap.synchronous") && mc->o->ops->rotate;
+	mc->async_swap = machine_async_swap(cfg, mc->o->ops);
 	mc->page_cluster = (unsigned)config_u64(cfg, "vm.page_cluster");
 	mc->swappiness = (unsigned)config_u64(cfg, "vm.swappiness");
 	swap_init(&mc->swap, config_size(cfg, "swap.size") / PAGE);
@@ -1702,4 +1701,10 @@ out_pm:
 	physmem_free(&mc->pm);
 	free(mc);
 	return ret;
+}
+
+bool machine_async_swap(const struct config *cfg, const struct reclaim_policy_ops *ops)
+{
+	/* asynchronous writes need a policy that can put a written page back at its tail */
+	return !config_bool(cfg, "swap.synchronous") && ops && ops->rotate;
 }

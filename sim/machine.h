@@ -25,8 +25,12 @@ struct machine_opts {
 /**
  * machine_run() - replay the traces on the configured machine, filling @m.
  * Return: 0, or -1 with a one-line message in @err (bad trace, bad config,
- * memory exhausted — reclaim is not modelled yet).
+ * a kernel allocation with nothing left to reclaim or kill).
  */
 int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size_t errlen);
+
+/* machine_async_swap() - whether swap writes end in events for @ops: unless
+ * swap.synchronous, for a policy that can rotate a written page. */
+bool machine_async_swap(const struct config *cfg, const struct reclaim_policy_ops *ops);
 
 #endif /* MMSIM_MACHINE_H */

@@ -276,23 +276,26 @@ static uint64_t pass_time(const struct machine *mc, const struct reclaim_control
 	return mc->pass_start + (rc->nr_scanned - mc->pass_scanned0) * mc->c_scan;
 }
 
+/* End every write due by @t (no clock moves). */
+static void end_writes_until(struct machine *mc, uint64_t t)
+{
+	const struct event *w;
+	struct event ev;
+
+	while ((w = eventq_peek(&mc->wbq)) && w->time <= t) {
+		eventq_pop(&mc->wbq, &ev);
+		mc_writeback_end(mc, (uint32_t)ev.arg);
+	}
+}
+
 /*
  * Writes the pass started that end by this point of it end now, so their
  * pages rotate to the tail the pass is taking from, as in the kernel.
  */
 static void pass_clock(struct machine *mc, const struct reclaim_control *rc)
 {
-	const struct event *w = eventq_peek(&mc->wbq);
-	struct event ev;
-	uint64_t t;
-
-	if (!w)
-		return;
-	t = pass_time(mc, rc);
-	while ((w = eventq_peek(&mc->wbq)) && w->time <= t) {
-		eventq_pop(&mc->wbq, &ev);
-		mc_writeback_end(mc, (uint32_t)ev.arg);
-	}
+	if (eventq_peek(&mc->wbq))
+		end_writes_until(mc, pass_time(mc, rc));
 }
 
 /*
@@ -340,13 +343,6 @@ void mc_writeback_end(struct machine *mc, uint32_t pfn)
 		mc->ops->rotate(&mc_pc(mc, pfn)->ctx, pfn);
 }
 
-/*
- * A direct or cgroup reclaimer that freed nothing while swap writes are in
- * flight sleeps until the earliest one ends (reclaim_throttle on writeback;
- * legacy memcg's folio_wait_writeback), then tries again: the written pages
- * are at the inactive tail by then. The sleep is the task's stall.
- * Return: false if no write is in flight.
- */
 /* The next write ends: the waiting task's clock moves to it (a stall). */
 static void end_next_write(struct machine *mc)
 {
@@ -360,15 +356,19 @@ static void end_next_write(struct machine *mc)
 	mc_writeback_end(mc, (uint32_t)ev.arg);
 }
 
+/*
+ * A direct or cgroup reclaimer that freed nothing while swap writes are in
+ * flight sleeps until the earliest one ends (reclaim_throttle on writeback;
+ * legacy memcg's folio_wait_writeback), then tries again: the written pages
+ * are at the inactive tail by then. The sleep is the task's stall.
+ * Return: false if no write is in flight.
+ */
 static bool wait_writeback(struct machine *mc)
 {
-	const struct event *w;
-
 	if (!eventq_peek(&mc->wbq))
 		return false;
 	end_next_write(mc);
-	while ((w = eventq_peek(&mc->wbq)) && w->time <= mc->now)
-		end_next_write(mc);
+	end_writes_until(mc, mc->now);
 	return true;
 }
 
