@@ -54,14 +54,14 @@
 #define LP_ISOLATED   0xffu /* lru value while reclaim holds the page */
 
 struct lpage {
-	struct pfn_link link; /* on list lru of lruvec memcg */
-	uint8_t lru;          /* enum lru_list, or LP_ISOLATED */
-	uint8_t flags;        /* LP_* */
-	uint16_t memcg;       /* lruvec */
+	uint32_t pos;   /* place on list lru of lruvec memcg (pfn_deque) */
+	uint8_t lru;    /* enum lru_list, or LP_ISOLATED */
+	uint8_t flags;  /* LP_* */
+	uint16_t memcg; /* lruvec */
 };
 
 struct lruvec {
-	struct pfn_list list[NR_LRU_LISTS];
+	struct pfn_deque list[NR_LRU_LISTS];
 	uint64_t cost[2];     /* anon_cost, file_cost (decayed) */
 	uint64_t activate[2]; /* WORKINGSET_ACTIVATE_{ANON,FILE}, hierarchical */
 	uint64_t snap[2];     /* refaults[] snapshot taken at the end of the last cycle */
@@ -105,14 +105,19 @@ static int linux_init(struct policy_ctx *ctx)
 		return -1;
 	for (int m = 0; m < MMSIM_MAX_MEMCG; m++)
 		for (int l = 0; l < NR_LRU_LISTS; l++)
-			pfn_list_init(&s->vec[m].list[l], offsetof(struct lpage, link));
+			pfn_deque_init(&s->vec[m].list[l], offsetof(struct lpage, pos));
 	ctx->state = s;
 	return 0;
 }
 
 static void linux_destroy(struct policy_ctx *ctx)
 {
-	free(ctx->state);
+	struct linux_state *s = ctx->state;
+
+	for (int m = 0; m < MMSIM_MAX_MEMCG; m++)
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			pfn_deque_free(&s->vec[m].list[l]);
+	free(s);
 }
 
 static void list_add(struct policy_ctx *ctx, uint32_t pfn, enum lru_list l, bool tail)
@@ -121,9 +126,9 @@ static void list_add(struct policy_ctx *ctx, uint32_t pfn, enum lru_list l, bool
 	struct lpage *p = lp(ctx, pfn);
 
 	if (tail)
-		pfn_list_add_tail(ctx, &s->vec[p->memcg].list[l], pfn);
+		pfn_deque_add_tail(ctx, &s->vec[p->memcg].list[l], pfn);
 	else
-		pfn_list_add_head(ctx, &s->vec[p->memcg].list[l], pfn);
+		pfn_deque_add_head(ctx, &s->vec[p->memcg].list[l], pfn);
 	p->lru = (uint8_t)l;
 	policy_set_lru(ctx, pfn, l);
 }
@@ -133,7 +138,7 @@ static void list_del(struct policy_ctx *ctx, uint32_t pfn)
 	struct linux_state *s = ctx->state;
 	struct lpage *p = lp(ctx, pfn);
 
-	pfn_list_del(ctx, &s->vec[p->memcg].list[p->lru], pfn);
+	pfn_deque_del(ctx, &s->vec[p->memcg].list[p->lru], pfn);
 	p->lru = LP_ISOLATED;
 }
 
@@ -259,15 +264,18 @@ static int check_references(struct policy_ctx *ctx, uint32_t pfn, bool file)
 static unsigned isolate(struct policy_ctx *ctx, struct lruvec *v, enum lru_list l, unsigned n,
                         uint32_t *batch)
 {
+	struct pfn_deque *d = &v->list[l];
 	unsigned got = 0;
 
-	while (got < n && v->list[l].tail != PFN_NONE) {
-		uint32_t pfn = v->list[l].tail;
-
-		policy_prefetch(ctx, pfn, false); /* performance only: for the batch's rmap walks */
-		list_del(ctx, pfn);
-		policy_set_lru(ctx, pfn, LRU_NONE);
-		batch[got++] = pfn;
+	while (got < n && d->nr)
+		batch[got++] = pfn_deque_pop_tail(d);
+	for (unsigned i = 0; i < got; i++) { /* performance only: all the misses at once */
+		policy_prefetch(ctx, batch[i], false);
+		__builtin_prefetch(lp(ctx, batch[i]));
+	}
+	for (unsigned i = 0; i < got; i++) {
+		lp(ctx, batch[i])->lru = LP_ISOLATED;
+		policy_set_lru(ctx, batch[i], LRU_NONE);
 	}
 	for (unsigned i = 0; i < got; i++) /* ... and, the descriptors being in, PTEs and slots */
 		policy_prefetch(ctx, batch[i], true);

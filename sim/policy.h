@@ -361,6 +361,100 @@ static inline void pfn_list_prefetch_tail(struct policy_ctx *ctx, const struct p
 		__builtin_prefetch(pfn_list_link(ctx, l, n3));
 }
 
+/* ---- Frame lists kept in rings: batches off the tail without a pointer chase ---- */
+
+/*
+ * A list of frames with the operations of a pfn_list (add at either end,
+ * delete anywhere, take the tail) and exactly its order, stored as a ring of
+ * frame numbers from the tail (low positions) to the head; each frame keeps
+ * its position in a uint32_t in its private area. Taking pages off the tail
+ * reads consecutive slots, so a reclaim batch knows its next pages at once
+ * and can fetch their descriptors together, where a linked list makes one
+ * dependent cache miss per page. Deleting from the middle leaves a hole that
+ * the ends skip; holes are squeezed out when they fill the ring (every live
+ * frame's position rewritten, amortised O(1)). The ring grows by doubling,
+ * so it allocates only when a list reaches a new size. Implementation:
+ * sim/pfn_deque.c.
+ */
+struct pfn_deque {
+	uint32_t *ring;   /* mask + 1 slots (a power of two), NULL before the first add */
+	uint32_t mask;    /* ring size - 1 */
+	uint32_t lo, hi;  /* position of the tail, one past the head (modulo 2^32) */
+	uint32_t nr;      /* frames on the list */
+	uint32_t pos_off; /* offset of the uint32_t position in the per-frame private area */
+};
+
+void pfn_deque_init(struct pfn_deque *d, size_t pos_off);
+void pfn_deque_free(struct pfn_deque *d);
+/* pfn_deque_make_room() - the ring is full: squeeze out holes or double it. */
+void pfn_deque_make_room(struct policy_ctx *ctx, struct pfn_deque *d);
+
+static inline uint32_t *pfn_deque_pos(struct policy_ctx *ctx, const struct pfn_deque *d,
+                                      uint32_t pfn)
+{
+	return (uint32_t *)((unsigned char *)policy_priv(ctx, pfn) + d->pos_off);
+}
+
+static inline void pfn_deque_add_head(struct policy_ctx *ctx, struct pfn_deque *d, uint32_t pfn)
+{
+	if (!d->ring || d->hi - d->lo > d->mask)
+		pfn_deque_make_room(ctx, d);
+	d->ring[d->hi & d->mask] = pfn;
+	*pfn_deque_pos(ctx, d, pfn) = d->hi++;
+	d->nr++;
+}
+
+static inline void pfn_deque_add_tail(struct policy_ctx *ctx, struct pfn_deque *d, uint32_t pfn)
+{
+	if (!d->ring || d->hi - d->lo > d->mask)
+		pfn_deque_make_room(ctx, d);
+	d->ring[--d->lo & d->mask] = pfn;
+	*pfn_deque_pos(ctx, d, pfn) = d->lo;
+	d->nr++;
+}
+
+/* pfn_deque_tail() - the eviction end, PFN_NONE if the list is empty. */
+static inline uint32_t pfn_deque_tail(const struct pfn_deque *d)
+{
+	return d->nr ? d->ring[d->lo & d->mask] : PFN_NONE;
+}
+
+/* pfn_deque_peek() - the @i-th slot from the tail (PFN_NONE: a hole or past the head). */
+static inline uint32_t pfn_deque_peek(const struct pfn_deque *d, uint32_t i)
+{
+	return i < d->hi - d->lo ? d->ring[(d->lo + i) & d->mask] : PFN_NONE;
+}
+
+/* Skip the holes at both ends, so that the tail and head slots hold frames. */
+static inline void pfn_deque_trim(struct pfn_deque *d)
+{
+	while (d->lo != d->hi && d->ring[d->lo & d->mask] == PFN_NONE)
+		d->lo++;
+	while (d->lo != d->hi && d->ring[(d->hi - 1) & d->mask] == PFN_NONE)
+		d->hi--;
+}
+
+static inline void pfn_deque_del(struct policy_ctx *ctx, struct pfn_deque *d, uint32_t pfn)
+{
+	uint32_t v = *pfn_deque_pos(ctx, d, pfn);
+
+	d->ring[v & d->mask] = PFN_NONE;
+	d->nr--;
+	if (v == d->lo || v == d->hi - 1)
+		pfn_deque_trim(d);
+}
+
+/* pfn_deque_pop_tail() - take the tail off the list (it must not be empty). */
+static inline uint32_t pfn_deque_pop_tail(struct pfn_deque *d)
+{
+	uint32_t pfn = d->ring[d->lo & d->mask];
+
+	d->ring[d->lo++ & d->mask] = PFN_NONE;
+	d->nr--;
+	pfn_deque_trim(d);
+	return pfn;
+}
+
 /* ---- Non-resident history: ghost lists keyed by page key ---- */
 
 /*
