@@ -587,7 +587,7 @@ static uint32_t swap_read(struct machine *mc, uint64_t off, uint32_t memcg, bool
 	page_in(mc, pfn, s->key, readahead ? PG_ADD_READAHEAD : PG_ADD_FAULT, false, memcg,
 	        s->family, shadow);
 	if (mc->ksm)
-		ksm_page_set_content(mc->ksm, pfn, s->content);
+		ksm_page_set_content(mc->ksm, pfn, mc->swap.content[off]);
 	return pfn;
 }
 
@@ -860,7 +860,6 @@ static int access_page(struct machine *mc, struct mm *mm, uint64_t va, unsigned 
 			const struct swap_slot *slot = &mc->swap.slot[pte_swap_offset(*pte)];
 
 			__builtin_prefetch(slot);
-			__builtin_prefetch((const char *)(slot + 1) - 1);
 		}
 		int r = handle_fault(mc, mm, va, op);
 

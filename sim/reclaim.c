@@ -417,7 +417,7 @@ static enum reclaim_result mc_reclaim_page(void *mech, struct reclaim_control *r
 		mc->swap.slot[u.slot].key = f->key; /* the page may have become KSM since */
 		mc->swap.slot[u.slot].family = f->prev;
 		if (mc->ksm)
-			mc->swap.slot[u.slot].content = ksm_page_content(mc->ksm, pfn);
+			mc->swap.content[u.slot] = ksm_page_content(mc->ksm, pfn);
 	}
 	rmap_walk(mc, pfn, unmap_one, &u);
 	if (f->count) /* a mapping rmap could not see: keep the books straight */
@@ -516,7 +516,6 @@ static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 		const struct swap_slot *slot = &mc->swap.slot[f->next];
 
 		__builtin_prefetch(slot);
-		__builtin_prefetch((const char *)(slot + 1) - 1);
 	}
 	/* an anonymous page's PTE, which rmap will read: the walk's upper levels are cached */
 	if ((f->flags & (FRAME_SWAPBACKED | FRAME_KSM)) != FRAME_SWAPBACKED || !f->count)

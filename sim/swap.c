@@ -37,14 +37,17 @@ void swap_init(struct swap_dev *s, uint64_t pages)
 	if (pages < 2)
 		return;
 	s->slot = host_reserve(pages * sizeof(*s->slot));
+	s->content = host_reserve(pages * sizeof(*s->content));
 	s->nr_slots = pages;
 	s->cursor = 1;
 }
 
 void swap_free_dev(struct swap_dev *s)
 {
-	if (s->slot)
+	if (s->slot) {
 		host_release(s->slot, s->nr_slots * sizeof(*s->slot));
+		host_release(s->content, s->nr_slots * sizeof(*s->content));
+	}
 	*s = (struct swap_dev){0};
 }
 

@@ -6,6 +6,7 @@
 #ifndef MMSIM_SWAP_H
 #define MMSIM_SWAP_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,18 +14,21 @@
 struct swap_slot {
 	uint64_t shadow;  /* workingset shadow left by reclaim, 0 = none */
 	uint64_t key;     /* identity of the page stored here (policy page key) */
-	uint64_t content; /* its KSM content fingerprint */
 	uint32_t cache;   /* frame of the swap-cache page + 1, 0 = not cached */
 	uint32_t family;  /* anon_vma root of the page (rmap) */
 	uint32_t count;   /* swap PTEs referencing the slot (swap_map count) */
 	uint32_t flags;   /* SWP_* */
 };
 
+static_assert(sizeof(struct swap_slot) == 32, "a slot is half a cache line (host_reserve aligns)");
+
 #define SWP_USED      0x1u /* allocated (count may be 0 while only the cache holds it) */
 #define SWP_READAHEAD 0x2u /* the cached page came in by readahead and is not yet used */
 
 struct swap_dev {
 	struct swap_slot *slot; /* nr_slots entries; slot 0 is the header, never used */
+	uint64_t *content;      /* the KSM content fingerprint of each slot's page, apart
+	                         * (touched only with KSM on) so that a slot is half a line */
 	uint64_t nr_slots;      /* device size in pages */
 	uint64_t nr_used;       /* allocated slots (nr_swap_used) */
 	uint64_t cursor;        /* next-fit allocation point (sequential, like clusters) */
