@@ -473,8 +473,10 @@ void mc_mm_exit(struct machine *mc, struct mm *mm)
 	pgtable_destroy(mm->pt);
 	tlb_flush_asid(&mc->tlb, mm->asid);
 	vma_set_free(&mm->vmas);
-	if (mc->cur == mm->pid)
+	if (mc->cur == mm->pid) {
 		mc->cur = UINT32_MAX;
+		mc->cur_mm = NULL;
+	}
 	free(mm);
 }
 
@@ -1113,16 +1115,22 @@ static void fadvise_dontneed(struct machine *mc, uint32_t file, uint64_t off, ui
 
 static int do_record(struct machine *mc, const struct trace_rec *r)
 {
-	struct mm *mm;
-	uint64_t ks = u64map_slot(&mc->killed, r->pid);
+	/* the running process again (the usual case): no lookups; it is not a killed one,
+	 * since a kill reaps the process and clears mc->cur before the next record */
+	struct mm *mm, *cur = r->pid == mc->cur ? mc->cur_mm : NULL;
 
-	if (mc->killed.keys[ks] == r->pid && r->op != TRACE_OP_ALLOC && r->op != TRACE_OP_FREE) {
-		mc->m->records_skipped++; /* the OOM killer took this process */
-		return 0;
+	if (!cur) {
+		uint64_t ks = u64map_slot(&mc->killed, r->pid);
+
+		if (mc->killed.keys[ks] == r->pid && r->op != TRACE_OP_ALLOC &&
+		    r->op != TRACE_OP_FREE) {
+			mc->m->records_skipped++; /* the OOM killer took this process */
+			return 0;
+		}
 	}
 	if (trace_op_is_file_io(r->op) || r->op == TRACE_OP_ALLOC) {
 		/* a system call of r->pid allocates on its node, whoever ran last */
-		struct mm *caller = mc_find_mm(mc, r->pid);
+		struct mm *caller = cur ? cur : mc_find_mm(mc, r->pid);
 
 		if (caller) {
 			mc->alloc_node = caller->node;
@@ -1188,12 +1196,13 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 		}
 		return 0;
 	}
-	mm = find_mm(mc, r->pid, r->op != TRACE_OP_EXIT);
+	mm = cur ? cur : find_mm(mc, r->pid, r->op != TRACE_OP_EXIT);
 	if (!mm)
 		return r->op == TRACE_OP_EXIT ? 0 : -1; /* exit of an unknown pid: nothing to do */
 	if (mc->cur != r->pid) {
 		switch_to(mc, mm);
 		mc->cur = r->pid;
+		mc->cur_mm = mm;
 	}
 	mc->alloc_node = mm->node; /* a syscall record of another pid may have moved it */
 	if (trace_op_is_mem(r->op)) {
@@ -1298,6 +1307,7 @@ static int do_record(struct machine *mc, const struct trace_rec *r)
 			u64map_put(&mc->pid_node, r->pid, mm->node);
 		mc_mm_exit(mc, mm);
 		mc->cur = UINT32_MAX;
+		mc->cur_mm = NULL;
 		if (r->op == TRACE_OP_EXEC) {
 			mm = find_mm(mc, r->pid, true);
 			if (!mm)
@@ -1519,7 +1529,7 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 	}
 	u64map_init(&mc->pid_memcg, 16);
 	u64map_init(&mc->pid_node, 16);
-	shadow_nodes_init(&mc->sn);
+	shadow_nodes_init(&mc->sn, mc->swap.nr_slots);
 	if (parse_groups(mc, config_get(cfg, "memcg.groups"), err, errlen) ||
 	    parse_numa(mc, config_get(cfg, "numa.placement"), config_get(cfg, "numa.bind"), err,
 	               errlen)) {
@@ -1553,8 +1563,12 @@ static int setup(struct machine *mc, char *err, size_t errlen)
 /* The record was abandoned because its process was OOM-killed: reap it. */
 static bool reap_victim(struct machine *mc)
 {
-	struct mm *mm = mc->cur == UINT32_MAX ? NULL : mc_find_mm(mc, mc->cur);
+	struct mm *mm;
 
+	if (!mc->victim_pending) /* the common case, without a lookup */
+		return false;
+	mc->victim_pending = false;
+	mm = mc->cur == UINT32_MAX ? NULL : mc_find_mm(mc, mc->cur);
 	if (!mm || !mm->oom_victim)
 		return false;
 	mc_mm_exit(mc, mm);

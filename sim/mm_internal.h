@@ -64,7 +64,8 @@ struct shadow_node {
 struct shadow_nodes {
 	struct shadow_node *n;
 	uint32_t nr, cap, free;
-	struct u64map index; /* node key -> index + 1 (0 = freed) */
+	uint32_t nr_swap;    /* n[0 .. nr_swap): the swap device's nodes, offset / 64 */
+	struct u64map index; /* page-cache node key -> index + 1 (0 = freed) */
 	uint32_t head, tail; /* shadow-only nodes (list_lru) */
 	uint64_t nr_listed;  /* workingset_nodes */
 	uint64_t last_key;   /* one-entry cache of index: swap slots and file pages come in runs */
@@ -139,8 +140,10 @@ struct machine {
 	struct u64map pid_map;                /* pid -> index in procs */
 	struct mm **procs;                    /* processes (NULL when exited) */
 	uint32_t nr_procs, cap_procs;
-	uint32_t cur;             /* pid of the running process, UINT32_MAX = none */
-	uint16_t next_asid;       /* ASID allocator */
+	uint32_t cur;        /* pid of the running process, UINT32_MAX = none */
+	struct mm *cur_mm;   /* its address space (NULL = none) */
+	bool victim_pending; /* oom_kill flagged the running process: reap it after its record */
+	uint16_t next_asid;  /* ASID allocator */
 	struct u64map pagecache;  /* file key -> pfn, or a shadow entry (SHADOW_TAG) */
 	struct u64map kallocs;    /* alloc handle -> pfn << 8 | order */
 	struct u64map killed;     /* pids killed by the OOM killer */
@@ -245,7 +248,7 @@ int streams_run(struct machine *mc);
 int mc_ksm_unshare(struct machine *mc, struct mm *mm, uint64_t va, uint64_t *pte);
 
 /* shadow.c: every change of a page-cache or swap-cache slot */
-void shadow_nodes_init(struct shadow_nodes *s);
+void shadow_nodes_init(struct shadow_nodes *s, uint64_t swap_slots);
 void shadow_nodes_free(struct shadow_nodes *s);
 /* pc_set() - page-cache slot @key := a frame, a shadow (SHADOW_TAG) or PC_ABSENT. */
 void pc_set(struct machine *mc, uint64_t key, uint64_t val);

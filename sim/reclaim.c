@@ -805,6 +805,7 @@ static bool oom_kill(struct machine *mc, uint32_t memcg)
 	u64map_put(&mc->killed, victim->pid, 1);
 	if (victim->pid == mc->cur) {
 		victim->oom_victim = true;
+		mc->victim_pending = true;
 		return true;
 	}
 	mc_mm_exit(mc, victim);
@@ -1087,10 +1088,11 @@ void mc_check_invariants(struct machine *mc)
 	}
 	for (uint32_t i = 0; i < mc->sn.nr; i++) {
 		const struct shadow_node *n = &mc->sn.n[i];
-		uint64_t s = u64map_slot(&mc->sn.index, n->key);
+		uint64_t s = i < mc->sn.nr_swap ? 0 : u64map_slot(&mc->sn.index, n->key);
 
-		if (mc->sn.index.keys[s] != n->key || mc->sn.index.vals[s] != i + 1)
-			continue; /* a freed node */
+		if (i >= mc->sn.nr_swap &&
+		    (mc->sn.index.keys[s] != n->key || mc->sn.index.vals[s] != i + 1))
+			continue; /* a freed page-cache node */
 		npages += n->pages;
 		nshadows += n->shadows;
 		listed += !n->pages && n->shadows;

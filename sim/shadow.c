@@ -18,7 +18,10 @@
  * Every change of a slot goes through the helpers here so that the node
  * counts stay exact: page-cache slots are keyed (file, index), a node is
  * (file, index / 64); swap-cache slots are the device's offsets, a node is
- * offset / 64. The shrinker runs after each reclaim pass, as shrink_slab does.
+ * offset / 64. The swap device's nodes are the first entries of the node array,
+ * one per 64 offsets, so a swap slot finds its node by a shift (swap-in and
+ * swap-out touch one per page); page-cache nodes are looked up by key and
+ * freed when empty. The shrinker runs after each reclaim pass, as shrink_slab does.
  * mmsim has one node (NUMA), so the budget is the machine's, also under
  * cgroup limits (the kernel then uses the cgroup's pages).
  */
@@ -36,9 +39,9 @@ static inline uint64_t pc_node(uint64_t key)
 	return key >> 6;
 }
 
-static inline uint64_t sc_node(uint64_t off)
+static inline uint32_t sc_node(uint64_t off)
 {
-	return SN_SWAP_TAG | off >> 6;
+	return (uint32_t)(off >> 6);
 }
 
 static void list_del(struct shadow_nodes *s, uint32_t i)
@@ -57,19 +60,16 @@ static void list_del(struct shadow_nodes *s, uint32_t i)
 	s->nr_listed--;
 }
 
-/* Account @dpages pages and @dshadows shadows in @node. */
-static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dshadows)
+/* The page-cache node @key, allocated when absent. Return: its index. */
+static uint32_t pc_node_get(struct shadow_nodes *s, uint64_t key)
 {
 	uint64_t slot;
 	uint32_t i;
-	struct shadow_node *n;
-	bool shadow_only;
-	int pages, shadows;
 
-	if (node == s->last_key) {
-		i = s->last_i;
-	} else if (slot = u64map_slot(&s->index, node),
-	           s->index.keys[slot] == node && s->index.vals[slot]) {
+	if (key == s->last_key)
+		return s->last_i;
+	slot = u64map_slot(&s->index, key);
+	if (s->index.keys[slot] == key && s->index.vals[slot]) {
 		i = (uint32_t)s->index.vals[slot] - 1;
 	} else {
 		if (s->free != SN_NONE) {
@@ -82,12 +82,21 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 			}
 			i = s->nr++;
 		}
-		s->n[i] = (struct shadow_node){.key = node, .prev = SN_NONE, .next = SN_NONE};
-		u64map_put(&s->index, node, i + 1);
+		s->n[i] = (struct shadow_node){.key = key, .prev = SN_NONE, .next = SN_NONE};
+		u64map_put(&s->index, key, i + 1);
 	}
-	s->last_key = node;
+	s->last_key = key;
 	s->last_i = i;
-	n = &s->n[i];
+	return i;
+}
+
+/* Account @dpages pages and @dshadows shadows in node @i. */
+static void node_add(struct shadow_nodes *s, uint32_t i, int dpages, int dshadows)
+{
+	struct shadow_node *n = &s->n[i];
+	bool shadow_only;
+	int pages, shadows;
+
 	/* the new counts are tested from registers: reading the two 16-bit fields back
 	 * as one word right after storing them stalls store-to-load forwarding */
 	pages = n->pages + dpages;
@@ -109,18 +118,32 @@ static void node_add(struct shadow_nodes *s, uint64_t node, int dpages, int dsha
 	} else if (!shadow_only && n->listed) {
 		list_del(s, i);
 	}
-	if (!pages && !shadows) { /* the node is empty: freed */
-		s->index.vals[u64map_slot(&s->index, node)] = 0;
+	/* an empty page-cache node is freed; the swap device's stay, empty */
+	if (!pages && !shadows && i >= s->nr_swap) {
+		s->index.vals[u64map_slot(&s->index, n->key)] = 0;
 		s->last_key = UINT64_MAX;
 		n->next = s->free;
 		s->free = i;
 	}
 }
 
-void shadow_nodes_init(struct shadow_nodes *s)
+void shadow_nodes_init(struct shadow_nodes *s, uint64_t swap_slots)
 {
-	*s = (struct shadow_nodes){
-	        .head = SN_NONE, .tail = SN_NONE, .free = SN_NONE, .last_key = UINT64_MAX};
+	uint32_t nr_swap = (uint32_t)((swap_slots + 63) >> 6);
+
+	*s = (struct shadow_nodes){.head = SN_NONE,
+	                           .tail = SN_NONE,
+	                           .free = SN_NONE,
+	                           .last_key = UINT64_MAX,
+	                           .nr_swap = nr_swap,
+	                           .nr = nr_swap,
+	                           .cap = nr_swap};
+	if (nr_swap) {
+		s->n = xcalloc(nr_swap, sizeof(*s->n));
+		for (uint32_t i = 0; i < nr_swap; i++)
+			s->n[i] = (struct shadow_node){
+			        .key = SN_SWAP_TAG | i, .prev = SN_NONE, .next = SN_NONE};
+	}
 	u64map_init(&s->index, 256);
 }
 
@@ -142,7 +165,8 @@ void pc_set(struct machine *mc, uint64_t key, uint64_t val)
 	int old = mc->pagecache.keys[s] == key ? pc_kind(mc->pagecache.vals[s]) : 0;
 	int new = pc_kind(val);
 
-	node_add(&mc->sn, pc_node(key), (new == 1) - (old == 1), (new == 2) - (old == 2));
+	node_add(&mc->sn, pc_node_get(&mc->sn, pc_node(key)), (new == 1) - (old == 1),
+	         (new == 2) - (old == 2));
 	u64map_put(&mc->pagecache, key, val);
 }
 
