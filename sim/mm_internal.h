@@ -124,6 +124,8 @@ struct memcg {
 	uint64_t usage; /* pages charged */
 };
 
+#define PTE_HINTS 256 /* struct machine's pte_hint slots, indexed by pfn */
+
 struct machine {
 	const struct machine_opts *o;
 	struct metrics *m;
@@ -181,12 +183,13 @@ struct machine {
 	bool in_reclaim;                     /* reclaim is running: no nested reclaim */
 	bool noretry;                        /* this allocation gives up after one reclaim round */
 	/* PTEs the prefetch hint found for the frames of the current shrink call
-	 * (performance only: rmap_walk skips the page-table walk when one matches) */
+	 * (performance only: rmap_walk skips the page-table walk when one matches);
+	 * 256 slots keep a 32-page batch's frames from evicting each other's hints */
 	struct pte_hint {
 		uint64_t *pte;
 		const struct mm *mm;
 		uint32_t pfn, gen;
-	} pte_hint[64];
+	} pte_hint[PTE_HINTS];
 	uint32_t pte_hint_gen; /* bumped by every shrink call: older hints are void */
 	uint32_t ref_pfn;      /* frame of the last page_referenced() walk (FRAME_NONE) */
 	uint32_t ref_vmflags;  /* VM_* of the VMAs that walk saw */

@@ -110,7 +110,7 @@ void rmap_walk(struct machine *mc, uint32_t pfn, rmap_fn fn, void *arg)
 
 			if (!mm || mm->family != f->prev)
 				continue;
-			h = &mc->pte_hint[pfn % 64];
+			h = &mc->pte_hint[pfn % PTE_HINTS];
 			pte = h->pfn == pfn && h->mm == mm && h->gen == mc->pte_hint_gen
 			              ? h->pte
 			              : pgtable_walk(mm->pt, va, NULL);
@@ -524,7 +524,7 @@ static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 		struct mm *mm = mc->procs[i];
 
 		if (mm && mm->family == f->prev) {
-			struct pte_hint *h = &mc->pte_hint[pfn % 64];
+			struct pte_hint *h = &mc->pte_hint[pfn % PTE_HINTS];
 
 			h->pte = pgtable_walk(mm->pt, key_index(f->key) << 12, NULL);
 			h->mm = mm;
