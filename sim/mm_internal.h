@@ -55,7 +55,7 @@ struct file_state {
 
 /* An xarray leaf node of the page cache or swap cache (64 slots). shadow.c */
 struct shadow_node {
-	uint64_t key;            /* (file, index / 64) or swap offset / 64 */
+	uint64_t key; /* page cache: (file, index / 64); swap: unused (offset / 64 = index) */
 	uint16_t pages, shadows; /* slots holding a page / a shadow */
 	uint32_t prev, next;     /* list of shadow-only nodes, oldest first */
 	bool listed;

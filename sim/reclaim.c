@@ -1088,11 +1088,13 @@ void mc_check_invariants(struct machine *mc)
 	}
 	for (uint32_t i = 0; i < mc->sn.nr; i++) {
 		const struct shadow_node *n = &mc->sn.n[i];
-		uint64_t s = i < mc->sn.nr_swap ? 0 : u64map_slot(&mc->sn.index, n->key);
 
-		if (i >= mc->sn.nr_swap &&
-		    (mc->sn.index.keys[s] != n->key || mc->sn.index.vals[s] != i + 1))
-			continue; /* a freed page-cache node */
+		if (i >= mc->sn.nr_swap) { /* a page-cache node: skip the freed ones */
+			uint64_t s = u64map_slot(&mc->sn.index, n->key);
+
+			if (mc->sn.index.keys[s] != n->key || mc->sn.index.vals[s] != i + 1)
+				continue;
+		}
 		npages += n->pages;
 		nshadows += n->shadows;
 		listed += !n->pages && n->shadows;

@@ -31,8 +31,7 @@
 
 #include <stdlib.h>
 
-#define SN_SWAP_TAG (1ULL << 62) /* swap-cache node keys; page-cache keys have bit 57 */
-#define SN_NONE     UINT32_MAX
+#define SN_NONE UINT32_MAX
 
 static inline uint64_t pc_node(uint64_t key)
 {
@@ -138,12 +137,10 @@ void shadow_nodes_init(struct shadow_nodes *s, uint64_t swap_slots)
 	                           .nr_swap = nr_swap,
 	                           .nr = nr_swap,
 	                           .cap = nr_swap};
-	if (nr_swap) {
+	/* zero-filled is an empty, unlisted swap node (list links are set when listed):
+	 * no pass over a large device's nodes */
+	if (nr_swap)
 		s->n = xcalloc(nr_swap, sizeof(*s->n));
-		for (uint32_t i = 0; i < nr_swap; i++)
-			s->n[i] = (struct shadow_node){
-			        .key = SN_SWAP_TAG | i, .prev = SN_NONE, .next = SN_NONE};
-	}
 	u64map_init(&s->index, 256);
 }
 
@@ -227,8 +224,8 @@ static void node_reclaim(struct machine *mc, uint32_t i)
 {
 	uint64_t node = mc->sn.n[i].key;
 
-	if (node & SN_SWAP_TAG) {
-		uint64_t first = (node & ~SN_SWAP_TAG) << 6;
+	if (i < mc->sn.nr_swap) {
+		uint64_t first = (uint64_t)i << 6;
 
 		for (uint64_t off = first; off < first + 64 && off < mc->swap.nr_slots; off++)
 			if (mc->swap.slot[off].shadow) {
