@@ -642,43 +642,56 @@ static void miss(struct cachesim *cs, uint64_t key, uint32_t tag, unsigned fl)
 	ops->page_added(&cs->pc.ctx, pfn, add);
 }
 
-/* Run the @nt staged touches of @tb. */
+/*
+ * Run the @nt staged touches of @tb. The table and the frame array's geometry
+ * are copied into locals: they do not change during a run, and the policy
+ * calls (through pointers) would otherwise force a reload of each per touch.
+ */
 static void simulate(struct cachesim *cs, const struct cs_touches *tb, uint32_t nt)
 {
 	const struct reclaim_policy_ops *ops = cs->pc.ops;
-	bool future = ops->needs_future;
+	void (*const accessed)(struct policy_ctx *, uint32_t, unsigned) = ops->page_accessed;
+	const struct cs_slot *const ht = cs->ht;
+	const uint64_t hmask = cs->hmask;
+	unsigned char *const fbase = policy_core_mech_frame(&cs->pc, 0);
+	const size_t stride = cs->pc.ctx.priv_stride;
+	const uint64_t *const next_use = ops->needs_future ? cs->next_use : NULL;
+	struct metrics *const m = cs->m;
 
 	for (uint32_t j = 0; j < nt && j < 2 * CS_PREFETCH; j++)
-		__builtin_prefetch(&cs->ht[tb->tag[j] & cs->hmask]);
+		__builtin_prefetch(&ht[tb->tag[j] & hmask]);
 	for (uint32_t j = 0; j < nt; j++) {
 		uint64_t key = tb->key[j], s;
 		uint32_t tag = tb->tag[j];
 		unsigned fl = tb->fl[j];
 
 		if (j + 2 * CS_PREFETCH < nt)
-			__builtin_prefetch(&cs->ht[tb->tag[j + 2 * CS_PREFETCH] & cs->hmask]);
+			__builtin_prefetch(&ht[tb->tag[j + 2 * CS_PREFETCH] & hmask]);
 		if (j + CS_PREFETCH < nt) { /* its slot should be here by now: fetch its frame */
 			uint32_t t = tb->tag[j + CS_PREFETCH];
-			const struct cs_slot *h = &cs->ht[t & cs->hmask];
+			const struct cs_slot *h = &ht[t & hmask];
 
 			if (h->pfn != CS_FREE && h->tag == t)
-				__builtin_prefetch(frame(cs, h->pfn));
+				__builtin_prefetch(fbase + (size_t)h->pfn * stride);
 		}
 		if ((fl & CST_TIME) && tb->time[j] > cs->now)
 			advance(cs, tb->time[j] - cs->now);
-		s = ht_probe(cs, key, tag);
-		cs->m->accesses++;
-		if (future)
-			cs->pc.next_use = cs->next_use[cs->touch];
-		cs->touch++;
-		if (cs->ht[s].pfn != CS_FREE) {
-			uint32_t pfn = cs->ht[s].pfn;
+		/* ht_probe() with the locals */
+		for (s = tag & hmask;; s = (s + 1) & hmask)
+			if (ht[s].pfn == CS_FREE ||
+			    (ht[s].tag == tag &&
+			     ((struct cs_frame *)(fbase + (size_t)ht[s].pfn * stride))->key == key))
+				break;
+		m->accesses++;
+		if (next_use)
+			cs->pc.next_use = next_use[cs->touch++];
+		if (ht[s].pfn != CS_FREE) {
+			uint32_t pfn = ht[s].pfn;
+			struct cs_frame *f = (struct cs_frame *)(fbase + (size_t)pfn * stride);
 
-			frame(cs, pfn)->flags |=
-			        (uint8_t)(CSF_REF | ((fl & CST_WRITE) ? CSF_DIRTY : 0));
-			if (ops->page_accessed)
-				ops->page_accessed(&cs->pc.ctx, pfn,
-				                   (fl & CST_WRITE) ? PG_ACC_WRITE : 0);
+			f->flags |= (uint8_t)(CSF_REF | ((fl & CST_WRITE) ? CSF_DIRTY : 0));
+			if (accessed)
+				accessed(&cs->pc.ctx, pfn, (fl & CST_WRITE) ? PG_ACC_WRITE : 0);
 			advance(cs, cs->cost_access);
 		} else {
 			miss(cs, key, tag, fl);

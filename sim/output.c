@@ -122,6 +122,10 @@ static char *put_u64(char *p, uint64_t v)
 	char tmp[20];
 	int n = 0;
 
+	if (v < 10) { /* most of a row's columns are 0 */
+		*p++ = (char)('0' + v);
+		return p;
+	}
 	do {
 		tmp[n++] = (char)('0' + v % 10);
 		v /= 10;

@@ -288,14 +288,28 @@ static inline void pfn_list_init(struct pfn_list *l, size_t link_off)
 	l->link_off = link_off;
 }
 
+/*
+ * The list operations below read the private area's base, stride and the
+ * link's offset into locals once: a store to a link (uint32_t) may alias the
+ * list's own head and tail, so without them the compiler reloads everything
+ * after every store. They run once per access for exact-LRU-like policies.
+ */
+static inline struct pfn_link *pfn_link_at(unsigned char *base, size_t stride, uint32_t pfn)
+{
+	return (struct pfn_link *)(base + (size_t)pfn * stride);
+}
+
 static inline void pfn_list_add_head(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
 {
-	struct pfn_link *n = pfn_list_link(ctx, l, pfn);
+	unsigned char *base = ctx->priv_base + l->link_off;
+	size_t stride = ctx->priv_stride;
+	struct pfn_link *n = pfn_link_at(base, stride, pfn);
+	uint32_t head = l->head;
 
 	n->prev = PFN_NONE;
-	n->next = l->head;
-	if (l->head != PFN_NONE)
-		pfn_list_link(ctx, l, l->head)->prev = pfn;
+	n->next = head;
+	if (head != PFN_NONE)
+		pfn_link_at(base, stride, head)->prev = pfn;
 	else
 		l->tail = pfn;
 	l->head = pfn;
@@ -304,12 +318,15 @@ static inline void pfn_list_add_head(struct policy_ctx *ctx, struct pfn_list *l,
 
 static inline void pfn_list_add_tail(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
 {
-	struct pfn_link *n = pfn_list_link(ctx, l, pfn);
+	unsigned char *base = ctx->priv_base + l->link_off;
+	size_t stride = ctx->priv_stride;
+	struct pfn_link *n = pfn_link_at(base, stride, pfn);
+	uint32_t tail = l->tail;
 
 	n->next = PFN_NONE;
-	n->prev = l->tail;
-	if (l->tail != PFN_NONE)
-		pfn_list_link(ctx, l, l->tail)->next = pfn;
+	n->prev = tail;
+	if (tail != PFN_NONE)
+		pfn_link_at(base, stride, tail)->next = pfn;
 	else
 		l->head = pfn;
 	l->tail = pfn;
@@ -318,26 +335,46 @@ static inline void pfn_list_add_tail(struct policy_ctx *ctx, struct pfn_list *l,
 
 static inline void pfn_list_del(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
 {
-	struct pfn_link *n = pfn_list_link(ctx, l, pfn);
+	unsigned char *base = ctx->priv_base + l->link_off;
+	size_t stride = ctx->priv_stride;
+	struct pfn_link *n = pfn_link_at(base, stride, pfn);
+	uint32_t prev = n->prev, next = n->next;
 
-	if (n->prev != PFN_NONE)
-		pfn_list_link(ctx, l, n->prev)->next = n->next;
+	if (prev != PFN_NONE)
+		pfn_link_at(base, stride, prev)->next = next;
 	else
-		l->head = n->next;
-	if (n->next != PFN_NONE)
-		pfn_list_link(ctx, l, n->next)->prev = n->prev;
+		l->head = next;
+	if (next != PFN_NONE)
+		pfn_link_at(base, stride, next)->prev = prev;
 	else
-		l->tail = n->prev;
+		l->tail = prev;
 	n->prev = n->next = PFN_NONE;
 	l->nr--;
 }
 
+/* Move @pfn, which is on @l, to its head. */
 static inline void pfn_list_move_head(struct policy_ctx *ctx, struct pfn_list *l, uint32_t pfn)
 {
-	if (l->head == pfn)
+	unsigned char *base = ctx->priv_base + l->link_off;
+	size_t stride = ctx->priv_stride;
+	uint32_t head = l->head;
+	struct pfn_link *n;
+	uint32_t prev, next;
+
+	if (head == pfn)
 		return;
-	pfn_list_del(ctx, l, pfn);
-	pfn_list_add_head(ctx, l, pfn);
+	n = pfn_link_at(base, stride, pfn);
+	prev = n->prev; /* not PFN_NONE: @pfn is on @l and not its head */
+	next = n->next;
+	pfn_link_at(base, stride, prev)->next = next;
+	if (next != PFN_NONE)
+		pfn_link_at(base, stride, next)->prev = prev;
+	else
+		l->tail = prev;
+	n->prev = PFN_NONE;
+	n->next = head;
+	pfn_link_at(base, stride, head)->prev = pfn; /* head != PFN_NONE: @l is not empty */
+	l->head = pfn;
 }
 
 /*

@@ -125,52 +125,27 @@ void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn)
 	}
 }
 
-/* The page's cgroup, from lru_of when it is held there. */
-static inline uint32_t memcg_of(struct policy_core *pc, uint32_t pfn, unsigned of)
-{
-	if (of & LRU_OF_HELD)
-		return (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT;
-	return pc->mech->page_memcg ? pc->mech->page_memcg(pc->mech_arg, pfn) : 0;
-}
-
-/* Count one page more (@d = 1) or less (-1) on @lru of @memcg. */
-static inline void lru_count(struct policy_core *pc, uint32_t memcg, unsigned lru, int d)
-{
-	*pc->gauge[lru] += (uint64_t)(int64_t)d;
-	pc->memcg_lru[memcg][lru] += (uint64_t)(int64_t)d;
-	pc->node_lru[lru] += (uint64_t)(int64_t)d;
-}
-
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
 	unsigned of = pc->lru_of[pfn];
 	unsigned prev = of & LRU_OF_LIST, ws = of & LRU_OF_WORKINGSET;
 	/* the cgroup is asked once per residency and kept beside the list number */
-	uint32_t memcg = memcg_of(pc, pfn, of);
+	uint32_t memcg = policy_core_memcg_of(pc, pfn, of);
 
 	SIM_BUG_ON(memcg >= MMSIM_MAX_MEMCG || lru > LRU_NONE);
 	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
 	if (prev--) {
-		lru_count(pc, memcg, prev, -1);
+		policy_core_lru_count(pc, memcg, prev, -1);
 		/* shrink_active_list sets PG_workingset on what it deactivates */
 		if ((prev == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
 		    (prev == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
 			ws = LRU_OF_WORKINGSET;
 	}
 	if (lru != LRU_NONE)
-		lru_count(pc, memcg, lru, 1);
+		policy_core_lru_count(pc, memcg, lru, 1);
 	pc->lru_of[pfn] = (uint8_t)((lru == LRU_NONE ? 0 : lru + 1) | ws | LRU_OF_HELD |
 	                            memcg << LRU_OF_MEMCG_SHIFT);
-}
-
-void policy_core_forget(struct policy_core *pc, uint32_t pfn)
-{
-	unsigned of = pc->lru_of[pfn];
-
-	if (of & LRU_OF_LIST) /* policy_set_lru(NONE), without what a freed page needs not */
-		lru_count(pc, memcg_of(pc, pfn, of), (of & LRU_OF_LIST) - 1, -1);
-	pc->lru_of[pfn] = 0; /* PG_workingset goes with the page */
 }
 
 uint64_t policy_int_sqrt(uint64_t x)

@@ -83,8 +83,6 @@ static inline void *policy_core_mech_frame(const struct policy_core *pc, uint32_
 
 /* Zero @pfn's private bytes before page_added (the core's promise to policies). */
 void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn);
-/* The frame left every list (freed): drop it from the LRU gauges. */
-void policy_core_forget(struct policy_core *pc, uint32_t pfn);
 
 /* lru_of[] bits: list + 1 (0 = none), the page's cgroup, PG_workingset. */
 #define LRU_OF_LIST        0x07u
@@ -92,6 +90,34 @@ void policy_core_forget(struct policy_core *pc, uint32_t pfn);
 #define LRU_OF_MEMCG       0x70u /* cgroup id, 0..7 */
 #define LRU_OF_MEMCG_SHIFT 4
 #define LRU_OF_WORKINGSET  0x80u
+
+/* The page's cgroup, from lru_of when it is held there. */
+static inline uint32_t policy_core_memcg_of(const struct policy_core *pc, uint32_t pfn, unsigned of)
+{
+	if (of & LRU_OF_HELD)
+		return (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT;
+	return pc->mech->page_memcg ? pc->mech->page_memcg(pc->mech_arg, pfn) : 0;
+}
+
+/* Count one page more (@d = 1) or less (-1) on @lru of @memcg. */
+static inline void policy_core_lru_count(struct policy_core *pc, uint32_t memcg, unsigned lru,
+                                         int d)
+{
+	*pc->gauge[lru] += (uint64_t)(int64_t)d;
+	pc->memcg_lru[memcg][lru] += (uint64_t)(int64_t)d;
+	pc->node_lru[lru] += (uint64_t)(int64_t)d;
+}
+
+/* The frame left every list (freed): drop it from the LRU gauges (inline: once per eviction). */
+static inline void policy_core_forget(struct policy_core *pc, uint32_t pfn)
+{
+	unsigned of = pc->lru_of[pfn];
+
+	if (of & LRU_OF_LIST) /* policy_set_lru(NONE), without what a freed page needs not */
+		policy_core_lru_count(pc, policy_core_memcg_of(pc, pfn, of), (of & LRU_OF_LIST) - 1,
+		                      -1);
+	pc->lru_of[pfn] = 0; /* PG_workingset goes with the page */
+}
 
 /* PG_workingset of @pfn (read for the shadow entry at eviction). */
 static inline bool policy_core_workingset(const struct policy_core *pc, uint32_t pfn)
