@@ -27,8 +27,10 @@
  * of metrics.interval the clock passes and one at the end.
  *
  * Offline policies (needs_future) get a first pass over the traces that
- * records, for every touch, the position of the next touch of the same page;
- * policy_next_use() returns it during page_added/page_accessed.
+ * records, for every touch, the distance to the next touch of the same page
+ * (4 bytes per touch; the rare distance of 2^32 - 1 or more is kept in a map);
+ * policy_next_use() returns that touch's position during
+ * page_added/page_accessed.
  *
  * Hot path: records come in decoded batches (trace_read_batch, no copy; decoded
  * on a second thread when the caller asks) and are expanded into
@@ -62,6 +64,9 @@
 #define CS_OWNER_BITS 19         /* distinct (pid | file) owners per run */
 #define CS_EMPTY      UINT64_MAX /* empty u64map slot */
 #define CS_FREE       UINT32_MAX /* empty hash slot (no frame; capacity <= 2^31) */
+
+#define CS_NU_NEVER 0u         /* next_use[]: the page is not touched again */
+#define CS_NU_FAR   UINT32_MAX /* next_use[]: the distance is in far_use */
 
 #define CSF_REF   0x01u /* accessed since the policy last looked */
 #define CSF_DIRTY 0x02u /* written since loaded */
@@ -108,8 +113,10 @@ struct cachesim {
 	uint32_t nr_free_stack; /* entries on free_stack */
 	struct cs_slot *ht;     /* key -> frame table */
 	uint64_t hmask;         /* table size - 1 */
-	uint64_t *next_use;     /* needs_future: next touch position per touch */
+	uint32_t *next_use;     /* needs_future: per touch, the distance to the next touch of
+	                         * its page (CS_NU_NEVER, or CS_NU_FAR: see far_use) */
 	uint64_t next_use_cap;  /* its entries (host_reserve()d) */
+	struct u64map far_use;  /* touch -> next touch position, for CS_NU_FAR distances */
 	uint64_t nr_touches;    /* touches in the first pass */
 	uint64_t touch;         /* position of the current touch */
 	uint64_t now;           /* simulated ns */
@@ -518,36 +525,84 @@ static int collect_touches(struct cachesim *cs, uint64_t **keys, uint64_t *nr, u
 }
 
 /*
- * First pass: next-use position of every touch. The positions overwrite the
- * keys in place (touch i's key is read before its slot is written), so the
- * pass needs one array, not two.
+ * First pass: next-use distance of every touch, computed forwards while the
+ * trace is read (so that the work overlaps decoding on the staging thread): a
+ * map holds each page's latest touch so far, and a touch of a page already
+ * seen writes the distance to itself into that earlier touch's slot. Slots
+ * start at CS_NU_NEVER. The map's slot for a touch a few steps on, and the
+ * slot it will write, are prefetched (the map and the array outgrow the
+ * caches on large traces).
  */
+#define CS_MAP_PREFETCH 16 /* touches between a map slot's prefetch and its use (D) */
+
 static int first_pass(struct cachesim *cs)
 {
+	uint64_t cap = 1 << 20, n = 0, far = cs->o->far_distance ? cs->o->far_distance : CS_NU_FAR;
+	uint32_t *nu = host_reserve(cap * sizeof(uint32_t)); /* 2 MiB pages, grown in place */
 	struct u64map last;
-	uint64_t *keys;
+	struct cs_touches *tb;
+	struct cs_source src;
+	long nt;
 
-	if (collect_touches(cs, &keys, &cs->nr_touches, &cs->next_use_cap))
-		return -1;
 	u64map_init(&last, 1 << 16);
-	cs->next_use = keys;
-	for (uint64_t i = cs->nr_touches; i-- > 0;) { /* backwards: next use = last seen */
-		uint64_t s, key = keys[i];
+	source_open(&src, cs);
+	while ((nt = source_next(&src, &tb)) > 0) {
+		if (n + (uint64_t)nt > cap) {
+			nu = host_grow(nu, cap * sizeof(uint32_t), 2 * cap * sizeof(uint32_t));
+			cap *= 2;
+		}
+		for (long j = 0; j < nt; j++, n++) {
+			uint64_t key = tb->key[j], s;
 
-		if (i >= CS_PREFETCH) /* the slot of a touch a few steps on (hint only) */
-			__builtin_prefetch(
-			        &last.keys[u64map_hash(keys[i - CS_PREFETCH]) & last.mask]);
-		s = u64map_slot(&last, key);
-		if (last.keys[s] == key) {
-			cs->next_use[i] = last.vals[s];
-			last.vals[s] = i;
-		} else {
-			cs->next_use[i] = UINT64_MAX;
-			u64map_put(&last, key, i);
+			/* Hints only (the map may grow meanwhile): the map slot of a touch
+			 * 2D on, then, D on, the earlier touch's entry that it will write. */
+			if (j + 2 * CS_MAP_PREFETCH < nt) {
+				uint64_t h = tb->tag[j + 2 * CS_MAP_PREFETCH] & last.mask;
+
+				__builtin_prefetch(&last.keys[h]);
+				__builtin_prefetch(&last.vals[h]);
+			}
+			if (j + CS_MAP_PREFETCH < nt) {
+				uint64_t h = tb->tag[j + CS_MAP_PREFETCH] & last.mask;
+
+				if (last.keys[h] == tb->key[j + CS_MAP_PREFETCH])
+					__builtin_prefetch(&nu[last.vals[h]], 1);
+			}
+			nu[n] = CS_NU_NEVER;
+			s = u64map_slot(&last, key);
+			if (last.keys[s] == key) {
+				uint64_t prev = last.vals[s];
+
+				if (n - prev < far) {
+					nu[prev] = (uint32_t)(n - prev);
+				} else {
+					nu[prev] = CS_NU_FAR;
+					u64map_put(&cs->far_use, prev, n);
+				}
+				last.vals[s] = n;
+			} else {
+				u64map_put(&last, key, n);
+			}
 		}
 	}
+	source_close(&src);
 	u64map_free(&last);
-	return 0;
+	cs->next_use = nu;
+	cs->next_use_cap = cap;
+	cs->nr_touches = n;
+	return nt < 0 ? -1 : 0;
+}
+
+/* The position of the next touch of the page touched at @t (UINT64_MAX: none). */
+static uint64_t next_use_of(const struct cachesim *cs, uint64_t t)
+{
+	uint32_t d = cs->next_use[t];
+
+	if (d == CS_NU_NEVER)
+		return UINT64_MAX;
+	if (d != CS_NU_FAR)
+		return t + d;
+	return cs->far_use.vals[u64map_slot(&cs->far_use, t)];
 }
 
 int cachesim_touches(const struct cachesim_opts *o, uint64_t **keys, uint64_t *nr, uint64_t *cap,
@@ -655,7 +710,7 @@ static void simulate(struct cachesim *cs, const struct cs_touches *tb, uint32_t 
 	const uint64_t hmask = cs->hmask;
 	unsigned char *const fbase = policy_core_mech_frame(&cs->pc, 0);
 	const size_t stride = cs->pc.ctx.priv_stride;
-	const uint64_t *const next_use = ops->needs_future ? cs->next_use : NULL;
+	const bool future = ops->needs_future;
 	struct metrics *const m = cs->m;
 
 	for (uint32_t j = 0; j < nt && j < 2 * CS_PREFETCH; j++)
@@ -683,8 +738,8 @@ static void simulate(struct cachesim *cs, const struct cs_touches *tb, uint32_t 
 			     ((struct cs_frame *)(fbase + (size_t)ht[s].pfn * stride))->key == key))
 				break;
 		m->accesses++;
-		if (next_use)
-			cs->pc.next_use = next_use[cs->touch++];
+		if (future)
+			cs->pc.next_use = next_use_of(cs, cs->touch++);
 		if (ht[s].pfn != CS_FREE) {
 			uint32_t pfn = ht[s].pfn;
 			struct cs_frame *f = (struct cs_frame *)(fbase + (size_t)pfn * stride);
@@ -757,6 +812,7 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 	memset(cs->ht, 0xff, table * sizeof(*cs->ht)); /* every pfn CS_FREE */
 	cs->hmask = table - 1;
 	u64map_init(&cs->shadows, 64);
+	u64map_init(&cs->far_use, 16);
 	cs->cost_access = config_time_ns(o->cfg, "cost.access");
 	cs->cost_miss = config_time_ns(o->cfg, "cost.major_fault");
 	cs->interval = config_time_ns(o->cfg, "metrics.interval");
@@ -777,7 +833,8 @@ int cachesim_run(const struct cachesim_opts *o, struct metrics *m, char *err, si
 out_policy:
 	policy_core_destroy(&cs->pc);
 out:
-	host_release(cs->next_use, cs->next_use_cap * sizeof(uint64_t));
+	host_release(cs->next_use, cs->next_use_cap * sizeof(uint32_t));
+	u64map_free(&cs->far_use);
 	u64map_free(&cs->shadows);
 	host_release(cs->ht, (cs->hmask + 1) * sizeof(*cs->ht));
 	free(cs->free_stack);

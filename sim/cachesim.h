@@ -25,6 +25,8 @@ struct cachesim_opts {
 	const struct trace_open_opts *topts;  /* reader options (format) */
 	struct output *out;                   /* timeline rows, or NULL */
 	bool progress;                        /* progress line on stderr */
+	uint32_t far_distance;                /* tests only: next-use distances of at least this
+	                                       * go to the far map (0 = 2^32 - 1, the default) */
 };
 
 /**

@@ -136,6 +136,37 @@ static void test_opt_curve(void **state)
 	check_curve("opt", want);
 }
 
+/*
+ * OPT's first pass keeps next-use distances in 4 bytes; one of 2^32 - 1 touches
+ * or more goes to a map instead. With that threshold lowered to 2, every
+ * distance takes the map path (no page of the Silberschatz string repeats at
+ * once; its distances run from 2 to 17): the curve must not change.
+ */
+static void test_opt_far_distances(void **state)
+{
+	static const uint64_t want[7] = {20, 13, 9, 8, 7, 6, 6};
+	struct config *cfg = config_new();
+	const char *traces[] = {path_s};
+	struct trace_open_opts topts = {0};
+	char err[512];
+
+	(void)state;
+	for (uint64_t c = 1; c <= 7; c++) {
+		struct cachesim_opts o = {.capacity = c,
+		                          .ops = policy_find("opt"),
+		                          .cfg = cfg,
+		                          .traces = traces,
+		                          .nr_traces = 1,
+		                          .topts = &topts,
+		                          .far_distance = 2};
+		struct metrics m;
+
+		assert_int_equal(cachesim_run(&o, &m, err, sizeof(err)), 0);
+		assert_int_equal(m.misses, want[c - 1]);
+	}
+	config_free(cfg);
+}
+
 static void test_belady_anomaly(void **state)
 {
 	(void)state;
@@ -469,6 +500,7 @@ int main(void)
 	        cmocka_unit_test(test_lru_curve),
 	        cmocka_unit_test(test_fifo_curve),
 	        cmocka_unit_test(test_opt_curve),
+	        cmocka_unit_test(test_opt_far_distances),
 	        cmocka_unit_test(test_belady_anomaly),
 	        cmocka_unit_test(test_clock_conventions),
 	        cmocka_unit_test(test_dirty_evictions),
