@@ -606,7 +606,10 @@ static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va
 	struct frame *f;
 	uint32_t pfn;
 
+	uint32_t b = swapped_hint_bit(mm->asid, va >> 12);
+
 	SIM_BUG_ON(off == 0 || off >= mc->swap.nr_slots || !s->count);
+	mc->swapped_hint[b / 64] &= ~(1ULL << (b % 64));
 	mc->m->fault_swapin++;
 	if (s->cache) {
 		pfn = s->cache - 1;
@@ -1594,6 +1597,40 @@ void mc_progress(struct machine *mc, bool last)
 	        (unsigned long long)mc->m->pgfault, (double)mc->now / 1e9);
 }
 
+/*
+ * Performance only, once something was swapped out: a record 2K ahead of the
+ * one about to run (@far), and one K ahead (@near; K = SWAPIN_LOOKAHEAD). If
+ * a memory access of the running process touches a page the swapped_hint
+ * filter names, its PTE is prefetched at 2K; at K the PTE (in cache by then)
+ * is read and, if it holds a swap entry, the slot that swap_in() will read
+ * first is prefetched. Without this, the two dependent misses are a large
+ * part of a swap-in. The walk is repeated rather than the PTE's address kept:
+ * the records between may free page tables.
+ */
+static inline uint64_t *lookahead_pte(struct machine *mc, const struct trace_rec *rec)
+{
+	uint32_t b;
+
+	if (!trace_op_is_mem(rec->op) || rec->pid != mc->cur || !mc->cur_mm)
+		return NULL;
+	b = swapped_hint_bit(mc->cur_mm->asid, rec->addr >> 12);
+	if (!(mc->swapped_hint[b / 64] & (1ULL << (b % 64))))
+		return NULL;
+	return pgtable_walk(mc->cur_mm->pt, rec->addr, NULL);
+}
+
+static inline void swapin_lookahead(struct machine *mc, const struct trace_rec *near,
+                                    const struct trace_rec *far)
+{
+	uint64_t *pte;
+
+	if (far && (pte = lookahead_pte(mc, far)))
+		__builtin_prefetch(pte);
+	if ((pte = lookahead_pte(mc, near)) && (*pte & PTE_SWAP) &&
+	    pte_swap_offset(*pte) < mc->swap.nr_slots)
+		__builtin_prefetch(&mc->swap.slot[pte_swap_offset(*pte)]);
+}
+
 int mc_run_record(struct machine *mc, const struct trace_rec *rec)
 {
 	if (do_record(mc, rec) && !reap_victim(mc)) {
@@ -1658,6 +1695,11 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 				const struct trace_rec *rec = &buf[i];
 
 				mc->record = trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1;
+				if (mc->swapped_hint_on && i + SWAPIN_LOOKAHEAD < n)
+					swapin_lookahead(mc, &buf[i + SWAPIN_LOOKAHEAD],
+					                 i + 2 * SWAPIN_LOOKAHEAD < n
+					                         ? &buf[i + 2 * SWAPIN_LOOKAHEAD]
+					                         : NULL);
 				if ((rec->flags & TREC_TIME) && rec->time > mc->now)
 					mc->now = rec->time;
 				mc_run_events(mc);

@@ -124,7 +124,15 @@ struct memcg {
 	uint64_t usage; /* pages charged */
 };
 
-#define PTE_HINTS 256 /* struct machine's pte_hint slots, indexed by pfn */
+#define PTE_HINTS         256        /* struct machine's pte_hint slots, indexed by pfn */
+#define SWAPPED_HINT_BITS (1u << 16) /* struct machine's swapped_hint filter (8 KiB) */
+#define SWAPIN_LOOKAHEAD  4          /* records between that look-ahead and the access */
+
+/* The swapped_hint bit of page @vpn of address space @asid. */
+static inline uint32_t swapped_hint_bit(uint16_t asid, uint64_t vpn)
+{
+	return (uint32_t)((vpn ^ (vpn >> 16) ^ (uint64_t)asid * 0x9e37u) & (SWAPPED_HINT_BITS - 1));
+}
 
 struct machine {
 	const struct machine_opts *o;
@@ -191,9 +199,15 @@ struct machine {
 		uint32_t pfn, gen;
 	} pte_hint[PTE_HINTS];
 	uint32_t pte_hint_gen; /* bumped by every shrink call: older hints are void */
-	uint32_t ref_pfn;      /* frame of the last page_referenced() walk (FRAME_NONE) */
-	uint32_t ref_vmflags;  /* VM_* of the VMAs that walk saw */
-	char *err;             /* message buffer */
+	/* Pages likely swapped out, one bit per hash of (ASID, page) (performance only:
+	 * the run loop reads the PTE of such a page a few records ahead and prefetches
+	 * its swap slot; collisions and stale bits cost a page-table walk, nothing more).
+	 * Set when reclaim installs a swap PTE, cleared by the swap-in. */
+	uint64_t swapped_hint[SWAPPED_HINT_BITS / 64];
+	bool swapped_hint_on; /* any bit was ever set: look ahead */
+	uint32_t ref_pfn;     /* frame of the last page_referenced() walk (FRAME_NONE) */
+	uint32_t ref_vmflags; /* VM_* of the VMAs that walk saw */
+	char *err;            /* message buffer */
 	size_t errlen;
 	const char *trace; /* current trace, for messages */
 	uint64_t record;   /* current record number (1-based) */

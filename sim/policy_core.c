@@ -125,25 +125,44 @@ void policy_core_clear_priv(struct policy_core *pc, uint32_t pfn)
 	}
 }
 
+/* The cgroup of a page not yet held in lru_of (once per residency): kept out of
+ * line, so that policy_set_lru's common path saves no registers. */
+static __attribute__((noinline, cold)) uint32_t memcg_first(struct policy_core *pc, uint32_t pfn)
+{
+	return policy_core_memcg_of(pc, pfn, 0);
+}
+
+/*
+ * Called several times per page scanned by reclaim, so kept lean: the cgroup
+ * comes from lru_of (asked once per residency), and the counters are updated
+ * without a second lookup of the cgroup's row.
+ */
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
 	unsigned of = pc->lru_of[pfn];
 	unsigned prev = of & LRU_OF_LIST, ws = of & LRU_OF_WORKINGSET;
-	/* the cgroup is asked once per residency and kept beside the list number */
-	uint32_t memcg = policy_core_memcg_of(pc, pfn, of);
+	uint32_t memcg = __builtin_expect(!!(of & LRU_OF_HELD), 1)
+	                         ? (of & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT
+	                         : memcg_first(pc, pfn);
+	uint64_t *row = pc->memcg_lru[memcg];
 
 	SIM_BUG_ON(memcg >= MMSIM_MAX_MEMCG || lru > LRU_NONE);
 	/* lru_of holds lru + 1 so that the zero-filled array means "on no list". */
 	if (prev--) {
-		policy_core_lru_count(pc, memcg, prev, -1);
+		--*pc->gauge[prev];
+		row[prev]--;
+		pc->node_lru[prev]--;
 		/* shrink_active_list sets PG_workingset on what it deactivates */
 		if ((prev == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
 		    (prev == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
 			ws = LRU_OF_WORKINGSET;
 	}
-	if (lru != LRU_NONE)
-		policy_core_lru_count(pc, memcg, lru, 1);
+	if (lru != LRU_NONE) {
+		++*pc->gauge[lru];
+		row[lru]++;
+		pc->node_lru[lru]++;
+	}
 	pc->lru_of[pfn] = (uint8_t)((lru == LRU_NONE ? 0 : lru + 1) | ws | LRU_OF_HELD |
 	                            memcg << LRU_OF_MEMCG_SHIFT);
 }

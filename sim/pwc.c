@@ -100,6 +100,12 @@ void pwc_fill(struct pwc *p, uint16_t asid, uint64_t va, unsigned valid)
 					victim = base + k;
 			}
 			i = (long)victim;
+			if (!p->nr_valid) {
+				p->fill_asid = asid;
+				p->multi_asid = false;
+			} else if (asid != p->fill_asid) {
+				p->multi_asid = true;
+			}
 			if (!(p->tag[i] & PWC_VALID))
 				p->nr_valid++;
 			p->tag[i] = tag;
@@ -110,6 +116,13 @@ void pwc_fill(struct pwc *p, uint16_t asid, uint64_t va, unsigned valid)
 
 void pwc_flush(struct pwc *p, bool all, uint16_t asid)
 {
+	if (!p->nr_valid || (!all && !p->multi_asid && asid != p->fill_asid))
+		return;              /* nothing of @asid is cached */
+	if (all || !p->multi_asid) { /* every valid entry goes: clear them all at once */
+		memset(p->tag, 0, (size_t)p->levels * p->entries * sizeof(*p->tag));
+		p->nr_valid = 0;
+		return;
+	}
 	for (size_t i = 0; i < (size_t)p->levels * p->entries && p->nr_valid; i++)
 		if ((p->tag[i] & PWC_VALID) &&
 		    (all || (uint16_t)(p->tag[i] >> PWC_ASID_SHIFT) == asid)) {

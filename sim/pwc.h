@@ -20,6 +20,8 @@ struct pwc {
 	uint32_t *stamp;                /* LRU stamps, same layout */
 	uint32_t clock;                 /* stamp source */
 	uint32_t nr_valid;              /* valid entries (a flush of an empty cache is free) */
+	uint16_t fill_asid;             /* the ASID of every valid entry, unless multi_asid */
+	bool multi_asid;                /* valid entries of more than one ASID may be present */
 	uint64_t hits, misses;          /* walks that skipped levels / that did not */
 };
 

@@ -181,6 +181,26 @@ static void test_pwc(void **state)
 	assert_int_equal(pwc_lookup(&p, 1, 0x201000), 3);
 	pwc_flush(&p, false, 1);
 	assert_int_equal(pwc_lookup(&p, 1, 0x201000), 0);
+	/* Two address spaces: a flush of one keeps the other's entries. */
+	pwc_fill(&p, 1, 0x10000, 3);
+	pwc_fill(&p, 2, 0x10000, 3);
+	pwc_flush(&p, false, 3); /* an ASID with nothing cached: no change */
+	assert_int_equal(pwc_lookup(&p, 1, 0x11000), 3);
+	assert_int_equal(pwc_lookup(&p, 2, 0x11000), 3);
+	pwc_flush(&p, false, 1);
+	assert_int_equal(pwc_lookup(&p, 1, 0x11000), 0);
+	assert_int_equal(pwc_lookup(&p, 2, 0x11000), 3);
+	assert_int_equal(p.nr_valid, 3); /* ASID 2's PML4E, PDPTE and PDE */
+	pwc_flush(&p, false, 2);
+	assert_int_equal(pwc_lookup(&p, 2, 0x11000), 0);
+	assert_int_equal(p.nr_valid, 0);
+	/* One address space only: a flush of another keeps it; a global flush clears it. */
+	pwc_fill(&p, 2, 0x10000, 3);
+	pwc_flush(&p, false, 1);
+	assert_int_equal(pwc_lookup(&p, 2, 0x11000), 3);
+	pwc_flush(&p, true, 0);
+	assert_int_equal(pwc_lookup(&p, 2, 0x11000), 0);
+	assert_int_equal(p.nr_valid, 0);
 	pwc_free(&p);
 }
 
