@@ -606,10 +606,8 @@ static int swap_in(struct machine *mc, struct mm *mm, struct vma *v, uint64_t va
 	struct frame *f;
 	uint32_t pfn;
 
-	uint32_t b = swapped_hint_bit(mm->asid, va >> 12);
-
 	SIM_BUG_ON(off == 0 || off >= mc->swap.nr_slots || !s->count);
-	mc->swapped_hint[b / 64] &= ~(1ULL << (b % 64));
+	swapped_hint_set(mc, mm->asid, va >> 12, false);
 	mc->m->fault_swapin++;
 	if (s->cache) {
 		pfn = s->cache - 1;
@@ -1609,12 +1607,8 @@ void mc_progress(struct machine *mc, bool last)
  */
 static inline uint64_t *lookahead_pte(struct machine *mc, const struct trace_rec *rec)
 {
-	uint32_t b;
-
-	if (!trace_op_is_mem(rec->op) || rec->pid != mc->cur || !mc->cur_mm)
-		return NULL;
-	b = swapped_hint_bit(mc->cur_mm->asid, rec->addr >> 12);
-	if (!(mc->swapped_hint[b / 64] & (1ULL << (b % 64))))
+	if (!trace_op_is_mem(rec->op) || rec->pid != mc->cur || !mc->cur_mm ||
+	    !swapped_hint_test(mc, mc->cur_mm->asid, rec->addr >> 12))
 		return NULL;
 	return pgtable_walk(mc->cur_mm->pt, rec->addr, NULL);
 }

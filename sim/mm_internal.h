@@ -128,12 +128,6 @@ struct memcg {
 #define SWAPPED_HINT_BITS (1u << 16) /* struct machine's swapped_hint filter (8 KiB) */
 #define SWAPIN_LOOKAHEAD  4          /* records between that look-ahead and the access */
 
-/* The swapped_hint bit of page @vpn of address space @asid. */
-static inline uint32_t swapped_hint_bit(uint16_t asid, uint64_t vpn)
-{
-	return (uint32_t)((vpn ^ (vpn >> 16) ^ (uint64_t)asid * 0x9e37u) & (SWAPPED_HINT_BITS - 1));
-}
-
 struct machine {
 	const struct machine_opts *o;
 	struct metrics *m;
@@ -213,6 +207,32 @@ struct machine {
 	uint64_t record;   /* current record number (1-based) */
 	bool failed;       /* an error message is in err */
 };
+
+/* The swapped_hint filter (performance only): page @vpn of address space @asid
+ * was swapped out (@on) or brought back; swapped_hint_test() asks. */
+static inline uint32_t swapped_hint_bit(uint16_t asid, uint64_t vpn)
+{
+	return (uint32_t)((vpn ^ (vpn >> 16) ^ (uint64_t)asid * 0x9e37u) & (SWAPPED_HINT_BITS - 1));
+}
+
+static inline void swapped_hint_set(struct machine *mc, uint16_t asid, uint64_t vpn, bool on)
+{
+	uint32_t b = swapped_hint_bit(asid, vpn);
+
+	if (on) {
+		mc->swapped_hint[b / 64] |= 1ULL << (b % 64);
+		mc->swapped_hint_on = true;
+	} else {
+		mc->swapped_hint[b / 64] &= ~(1ULL << (b % 64));
+	}
+}
+
+static inline bool swapped_hint_test(const struct machine *mc, uint16_t asid, uint64_t vpn)
+{
+	uint32_t b = swapped_hint_bit(asid, vpn);
+
+	return mc->swapped_hint[b / 64] & (1ULL << (b % 64));
+}
 
 /* mc_node_of() - the node state @pfn belongs to. */
 static inline struct node_state *mc_node_of(struct machine *mc, uint32_t pfn)

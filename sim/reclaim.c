@@ -243,11 +243,8 @@ static bool unmap_one(struct machine *mc, struct mm *mm, struct vma *v, uint64_t
 		u->dirty = true;
 	*pte = u->swp;
 	if (u->swp) {
-		uint32_t b = swapped_hint_bit(mm->asid, va >> 12);
-
 		mc->swap.slot[u->slot].count++;
-		mc->swapped_hint[b / 64] |= 1ULL << (b % 64);
-		mc->swapped_hint_on = true;
+		swapped_hint_set(mc, mm->asid, va >> 12, true);
 	}
 	f->count--;
 	if (!(f->flags & FRAME_SWAPBACKED) && !f->count)
