@@ -81,7 +81,10 @@ static uint32_t pt_alloc(void *arg, unsigned order)
 
 static void pt_free(void *arg, uint32_t pfn, unsigned order)
 {
-	mc_free_pages(arg, pfn, order);
+	struct machine *mc = arg;
+
+	memset(mc->la, 0, sizeof(mc->la)); /* the PTE addresses it holds may be gone */
+	mc_free_pages(mc, pfn, order);
 }
 
 /* A data page for @memcg: charge, then allocate. Return: pfn or FRAME_NONE. */
@@ -1597,32 +1600,36 @@ void mc_progress(struct machine *mc, bool last)
 
 /*
  * Performance only, once something was swapped out: a record 2K ahead of the
- * one about to run (@far), and one K ahead (@near; K = SWAPIN_LOOKAHEAD). If
- * a memory access of the running process touches a page the swapped_hint
- * filter names, its PTE is prefetched at 2K; at K the PTE (in cache by then)
- * is read and, if it holds a swap entry, the slot that swap_in() will read
- * first is prefetched. Without this, the two dependent misses are a large
- * part of a swap-in. The walk is repeated rather than the PTE's address kept:
- * the records between may free page tables.
+ * one about to run (K = SWAPIN_LOOKAHEAD). If a memory access of the running
+ * process touches a page the swapped_hint filter names, the look-ahead walks
+ * to its PTE, prefetches it and keeps its address in la[]; K records later,
+ * the PTE (in cache by then) is read and, if it holds a swap entry, the slot
+ * that swap_in() will read first is prefetched. Without this, the two
+ * dependent misses are a large part of a swap-in. A freed page-table page
+ * empties la[] (pt_free), so a kept address is always readable.
  */
-static inline uint64_t *lookahead_pte(struct machine *mc, const struct trace_rec *rec)
+static inline void swapin_lookahead(struct machine *mc, const struct trace_rec *buf, long i, long n)
 {
-	if (!trace_op_is_mem(rec->op) || rec->pid != mc->cur || !mc->cur_mm ||
-	    !swapped_hint_test(mc, mc->cur_mm->asid, rec->addr >> 12))
-		return NULL;
-	return pgtable_walk(mc->cur_mm->pt, rec->addr, NULL);
-}
+	const struct trace_rec *far = &buf[i + 2 * SWAPIN_LOOKAHEAD];
+	uint64_t near_rec = mc->record + SWAPIN_LOOKAHEAD;
+	const struct lookahead *e = &mc->la[near_rec % LOOKAHEAD_RING];
 
-static inline void swapin_lookahead(struct machine *mc, const struct trace_rec *near,
-                                    const struct trace_rec *far)
-{
-	uint64_t *pte;
+	if (i + 2 * SWAPIN_LOOKAHEAD < n && trace_op_is_mem(far->op) && far->pid == mc->cur &&
+	    mc->cur_mm && swapped_hint_test(mc, mc->cur_mm->asid, far->addr >> 12)) {
+		uint64_t *pte = pgtable_walk(mc->cur_mm->pt, far->addr, NULL);
 
-	if (far && (pte = lookahead_pte(mc, far)))
-		__builtin_prefetch(pte);
-	if ((pte = lookahead_pte(mc, near)) && (*pte & PTE_SWAP) &&
-	    pte_swap_offset(*pte) < mc->swap.nr_slots)
-		__builtin_prefetch(&mc->swap.slot[pte_swap_offset(*pte)]);
+		if (pte) {
+			struct lookahead *f =
+			        &mc->la[(near_rec + SWAPIN_LOOKAHEAD) % LOOKAHEAD_RING];
+
+			__builtin_prefetch(pte);
+			f->pte = pte;
+			f->rec = near_rec + SWAPIN_LOOKAHEAD;
+		}
+	}
+	if (e->rec == near_rec && e->pte && (*e->pte & PTE_SWAP) &&
+	    pte_swap_offset(*e->pte) < mc->swap.nr_slots)
+		__builtin_prefetch(&mc->swap.slot[pte_swap_offset(*e->pte)]);
 }
 
 int mc_run_record(struct machine *mc, const struct trace_rec *rec)
@@ -1684,16 +1691,14 @@ int machine_run(const struct machine_opts *o, struct metrics *m, char *err, size
 		if (trace_open(&r, o->traces[t], o->topts, err, errlen))
 			goto out;
 		mc->trace = o->traces[t];
+		memset(mc->la, 0, sizeof(mc->la)); /* record numbers start again */
 		while ((n = trace_read_batch(r, &buf)) > 0) {
 			for (long i = 0; i < n; i++) {
 				const struct trace_rec *rec = &buf[i];
 
 				mc->record = trace_records_read(r) - (uint64_t)n + (uint64_t)i + 1;
-				if (mc->swapped_hint_on && i + SWAPIN_LOOKAHEAD < n)
-					swapin_lookahead(mc, &buf[i + SWAPIN_LOOKAHEAD],
-					                 i + 2 * SWAPIN_LOOKAHEAD < n
-					                         ? &buf[i + 2 * SWAPIN_LOOKAHEAD]
-					                         : NULL);
+				if (mc->swapped_hint_on)
+					swapin_lookahead(mc, buf, i, n);
 				if ((rec->flags & TREC_TIME) && rec->time > mc->now)
 					mc->now = rec->time;
 				mc_run_events(mc);

@@ -127,6 +127,7 @@ struct memcg {
 #define PTE_HINTS         256        /* struct machine's pte_hint slots, indexed by pfn */
 #define SWAPPED_HINT_BITS (1u << 16) /* struct machine's swapped_hint filter (8 KiB) */
 #define SWAPIN_LOOKAHEAD  4          /* records between that look-ahead and the access */
+#define LOOKAHEAD_RING    16         /* struct machine's la slots (> 2 * SWAPIN_LOOKAHEAD) */
 
 struct machine {
 	const struct machine_opts *o;
@@ -199,6 +200,12 @@ struct machine {
 	 * Set when reclaim installs a swap PTE, cleared by the swap-in. */
 	uint64_t swapped_hint[SWAPPED_HINT_BITS / 64];
 	bool swapped_hint_on; /* any bit was ever set: look ahead */
+	/* The PTE the look-ahead walked to for record @rec (slot rec % LOOKAHEAD_RING),
+	 * read again K records later; emptied when a page-table page is freed */
+	struct lookahead {
+		const uint64_t *pte;
+		uint64_t rec;
+	} la[LOOKAHEAD_RING];
 	uint32_t ref_pfn;     /* frame of the last page_referenced() walk (FRAME_NONE) */
 	uint32_t ref_vmflags; /* VM_* of the VMAs that walk saw */
 	char *err;            /* message buffer */
