@@ -1416,6 +1416,8 @@ void mc_run_events(struct machine *mc)
 {
 	const struct event *e;
 
+	if (mc->evq.next_time > mc->now && mc->wbq.next_time > mc->now)
+		return; /* the common case: nothing due */
 	while ((e = eventq_peek(earliest_queue(mc))) && e->time <= mc->now) {
 		struct event ev;
 
