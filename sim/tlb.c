@@ -158,38 +158,49 @@ void tlb_fill(struct tlb *t, uint64_t vpn, bool exec, uint64_t pte)
 	level_fill(exec ? &t->l1i : &t->l1d, tag, vpn, pte);
 }
 
-static void level_flush(struct tlb_level *l, bool all, uint16_t asid, bool one, uint64_t vpn)
+static void level_flush(struct tlb_level *l, bool all, uint16_t asid)
 {
-	uint64_t want = tag_of(asid, vpn);
-
 	for (uint32_t i = 0; i < l->entries; i++) {
 		uint64_t tg = l->tag[i];
 
-		if (!(tg & TLB_VALID))
-			continue;
-		if (all || (one ? tg == want : (uint16_t)(tg >> TLB_ASID_SHIFT) == asid))
+		if ((tg & TLB_VALID) && (all || (uint16_t)(tg >> TLB_ASID_SHIFT) == asid))
 			l->tag[i] = 0;
 	}
 }
 
-static void flush(struct tlb *t, bool all, uint16_t asid, bool one, uint64_t vpn)
+/* Everything (@all), or every entry of @asid. */
+static void flush(struct tlb *t, bool all, uint16_t asid)
 {
-	struct tlb_level *lv[3] = {&t->l1d, &t->l1i, &t->l2};
-
-	if (t->pwc.entries) /* INVLPG and CR3 loads drop the ASID's walk-cache entries */
+	if (t->pwc.entries) /* CR3 loads drop the ASID's walk-cache entries */
 		pwc_flush(&t->pwc, all, asid);
-	for (int i = 0; i < 3; i++) {
-		if (one && lv[i]->entries) { /* a single page: only its set can hold it */
-			uint32_t base = set_base(lv[i], vpn);
-			uint64_t want = tag_of(asid, vpn);
+	level_flush(&t->l1d, all, asid);
+	level_flush(&t->l1i, all, asid);
+	level_flush(&t->l2, all, asid);
+}
 
-			for (uint32_t w = 0; w < lv[i]->ways; w++)
-				if (lv[i]->tag[base + w] == want)
-					lv[i]->tag[base + w] = 0;
-		} else {
-			level_flush(lv[i], all, asid, one, vpn);
-		}
-	}
+/* Drop @tag from @l: only @vpn's set can hold it. */
+static inline void level_flush_one(struct tlb_level *l, uint64_t tag, uint64_t vpn)
+{
+	uint64_t *tg;
+
+	if (!l->entries)
+		return;
+	tg = &l->tag[set_base(l, vpn)];
+	for (uint32_t w = 0; w < l->ways; w++)
+		if (tg[w] == tag)
+			tg[w] = 0;
+}
+
+/* INVLPG: straight to the three sets that can hold @vpn (reclaim's unmapping does one per page). */
+static void flush_one(struct tlb *t, uint16_t asid, uint64_t vpn)
+{
+	uint64_t tag = tag_of(asid, vpn);
+
+	if (t->pwc.entries) /* INVLPG drops the ASID's walk-cache entries */
+		pwc_flush(&t->pwc, false, asid);
+	level_flush_one(&t->l1d, tag, vpn);
+	level_flush_one(&t->l1i, tag, vpn);
+	level_flush_one(&t->l2, tag, vpn);
 }
 
 void tlb_switch(struct tlb *t, uint16_t asid)
@@ -197,7 +208,7 @@ void tlb_switch(struct tlb *t, uint16_t asid)
 	if (asid == t->cur_asid)
 		return;
 	if (!t->asid_tagged) {
-		flush(t, true, 0, false, 0);
+		flush(t, true, 0);
 		t->flushes++;
 	}
 	t->cur_asid = asid;
@@ -205,7 +216,7 @@ void tlb_switch(struct tlb *t, uint16_t asid)
 
 void tlb_flush_page(struct tlb *t, uint16_t asid, uint64_t vpn)
 {
-	flush(t, false, asid, true, vpn);
+	flush_one(t, asid, vpn);
 	t->flushes++;
 }
 
@@ -213,21 +224,21 @@ void tlb_flush_range(struct tlb *t, uint16_t asid, uint64_t vpn, uint64_t nr_pag
 {
 	if (nr_pages <= TLB_FLUSH_CEILING) {
 		for (uint64_t i = 0; i < nr_pages; i++)
-			flush(t, false, asid, true, vpn + i);
+			flush_one(t, asid, vpn + i);
 	} else {
-		flush(t, false, asid, false, 0);
+		flush(t, false, asid);
 	}
 	t->flushes++;
 }
 
 void tlb_flush_asid(struct tlb *t, uint16_t asid)
 {
-	flush(t, false, asid, false, 0);
+	flush(t, false, asid);
 	t->flushes++;
 }
 
 void tlb_flush_all(struct tlb *t)
 {
-	flush(t, true, 0, false, 0);
+	flush(t, true, 0);
 	t->flushes++;
 }
