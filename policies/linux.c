@@ -269,16 +269,15 @@ static unsigned isolate(struct policy_ctx *ctx, struct lruvec *v, enum lru_list 
 
 	while (got < n && d->nr)
 		batch[got++] = pfn_deque_pop_tail(d);
-	for (unsigned i = 0; i < got; i++) { /* performance only: all the misses at once */
-		policy_prefetch(ctx, batch[i], false);
+	policy_prefetch_batch(ctx, batch, got,
+	                      false); /* performance only: all the misses at once */
+	for (unsigned i = 0; i < got; i++)
 		__builtin_prefetch(lp(ctx, batch[i]));
-	}
-	for (unsigned i = 0; i < got; i++) {
+	for (unsigned i = 0; i < got; i++)
 		lp(ctx, batch[i])->lru = LP_ISOLATED;
-		policy_set_lru(ctx, batch[i], LRU_NONE);
-	}
-	for (unsigned i = 0; i < got; i++) /* ... and, the descriptors being in, PTEs and slots */
-		policy_prefetch(ctx, batch[i], true);
+	policy_set_lru_batch(ctx, batch, got, LRU_NONE);
+	/* ... and, the descriptors being in, PTEs and slots */
+	policy_prefetch_batch(ctx, batch, got, true);
 	return got;
 }
 

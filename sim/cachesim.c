@@ -431,14 +431,15 @@ static bool cs_incoming_key(void *mech, uint64_t *key)
 }
 
 /* Shallow: the frame (key, flags, the policy's links); deep: the key's home slot. */
-static void cs_prefetch(void *mech, uint32_t pfn, bool deep)
+static void cs_prefetch(void *mech, const uint32_t *pfns, unsigned n, bool deep)
 {
 	struct cachesim *cs = mech;
 
-	if (deep)
-		__builtin_prefetch(&cs->ht[ht_tag(frame(cs, pfn)->key) & cs->hmask]);
-	else
-		__builtin_prefetch(frame(cs, pfn));
+	for (unsigned i = 0; i < n; i++)
+		if (deep)
+			__builtin_prefetch(&cs->ht[ht_tag(frame(cs, pfns[i])->key) & cs->hmask]);
+		else
+			__builtin_prefetch(frame(cs, pfns[i]));
 }
 
 static const struct policy_mech_ops cachesim_mech = {

@@ -229,9 +229,15 @@ enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_c
  * after a shallow one, when the descriptor has arrived. No effect on results.
  */
 void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn, bool deep);
+/* policy_prefetch_batch() - policy_prefetch() for each of @pfns[0..@n), in one call. */
+void policy_prefetch_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned n, bool deep);
 
 /* policy_set_lru() - tell the core which list @pfn is on now (vmstat gauges, refault test). */
 void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru);
+/* policy_set_lru_batch() - policy_set_lru(@pfns[i], @lru) for each i < @n, in order
+ * (cheaper for pages taken from one list: the counters move once). */
+void policy_set_lru_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned n,
+                          enum lru_list lru);
 /* policy_lru_size() - pages on @lru in @memcg (0 = whole node, hierarchical), from
  * policy_set_lru(). Moving a page from an active to an inactive list sets PG_workingset. */
 uint64_t policy_lru_size(struct policy_ctx *ctx, uint32_t memcg, enum lru_list lru);

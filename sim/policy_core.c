@@ -167,6 +167,46 @@ void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 	                            memcg << LRU_OF_MEMCG_SHIFT);
 }
 
+/*
+ * The pages of a run that share their list and cgroup (held in lru_of), and
+ * whose move does not set PG_workingset, move the counters once for the run;
+ * any other page takes policy_set_lru(). The result is policy_set_lru()'s.
+ */
+void policy_set_lru_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned n,
+                          enum lru_list lru)
+{
+	struct policy_core *pc = core_of(ctx);
+	const unsigned key_bits = LRU_OF_LIST | LRU_OF_HELD | LRU_OF_MEMCG;
+	unsigned run_key = 0, run = 0, to = lru == LRU_NONE ? 0 : lru + 1;
+
+	SIM_BUG_ON(lru > LRU_NONE);
+	for (unsigned i = 0;; i++) {
+		unsigned of = i < n ? pc->lru_of[pfns[i]] : 0;
+		unsigned prev = of & LRU_OF_LIST;
+		bool fast = i < n && (of & LRU_OF_HELD) && prev &&
+		            !((prev - 1 == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
+		              (prev - 1 == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE));
+
+		if (run && (!fast || (of & key_bits) != run_key)) { /* close the run */
+			uint32_t memcg = (run_key & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT;
+
+			policy_core_lru_count(pc, memcg, (run_key & LRU_OF_LIST) - 1, -(int)run);
+			if (to)
+				policy_core_lru_count(pc, memcg, lru, (int)run);
+			run = 0;
+		}
+		if (i == n)
+			return;
+		if (!fast) {
+			policy_set_lru(ctx, pfns[i], lru);
+			continue;
+		}
+		run_key = of & key_bits;
+		run++;
+		pc->lru_of[pfns[i]] = (uint8_t)((of & ~LRU_OF_LIST) | to);
+	}
+}
+
 uint64_t policy_int_sqrt(uint64_t x)
 {
 	return int_sqrt(x);
@@ -270,7 +310,15 @@ void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn, bool deep)
 	struct policy_core *pc = core_of(ctx);
 
 	if (pc->mech->prefetch)
-		pc->mech->prefetch(pc->mech_arg, pfn, deep);
+		pc->mech->prefetch(pc->mech_arg, &pfn, 1, deep);
+}
+
+void policy_prefetch_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned n, bool deep)
+{
+	struct policy_core *pc = core_of(ctx);
+
+	if (pc->mech->prefetch && n)
+		pc->mech->prefetch(pc->mech_arg, pfns, n, deep);
 }
 
 void policy_note_activation(struct policy_ctx *ctx, uint32_t pfn)

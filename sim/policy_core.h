@@ -21,9 +21,10 @@ struct policy_mech_ops {
 	enum reclaim_result (*reclaim_page)(void *mech, struct reclaim_control *rc, uint32_t pfn);
 	void (*note_activation)(void *mech, uint32_t pfn); /* may be NULL */
 	uint64_t (*now_ns)(void *mech);
-	bool (*incoming_key)(void *mech, uint64_t *key);       /* may be NULL: no single cause */
-	void (*prefetch)(void *mech, uint32_t pfn, bool deep); /* may be NULL: policy_prefetch() */
-	bool (*page_writeback)(void *mech, uint32_t pfn);      /* may be NULL: never */
+	bool (*incoming_key)(void *mech, uint64_t *key); /* may be NULL: no single cause */
+	/* may be NULL: policy_prefetch() for each of @pfns[0..n) */
+	void (*prefetch)(void *mech, const uint32_t *pfns, unsigned n, bool deep);
+	bool (*page_writeback)(void *mech, uint32_t pfn); /* may be NULL: never */
 };
 
 struct policy_core {

@@ -505,20 +505,12 @@ static bool mc_page_writeback(void *mech, uint32_t pfn)
  * deep (the descriptor must have arrived), a swap-cache page's slot and an
  * anonymous page's PTE, the lines reclaiming it misses on most.
  */
-static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
+static void prefetch_deep(struct machine *mc, uint32_t pfn)
 {
-	struct machine *mc = mech;
 	const struct frame *f = &mc->pm.frames[pfn];
 
-	if (!deep) {
-		__builtin_prefetch(f);
-		return;
-	}
-	if (f->flags & FRAME_SWAPCACHE) { /* its slot, which unmapping updates */
-		const struct swap_slot *slot = &mc->swap.slot[f->next];
-
-		__builtin_prefetch(slot);
-	}
+	if (f->flags & FRAME_SWAPCACHE) /* its slot, which unmapping updates */
+		__builtin_prefetch(&mc->swap.slot[f->next]);
 	/* an anonymous page's PTE, which rmap will read: the walk's upper levels are cached */
 	if ((f->flags & (FRAME_SWAPBACKED | FRAME_KSM)) != FRAME_SWAPBACKED || !f->count)
 		return;
@@ -536,6 +528,17 @@ static void mc_prefetch(void *mech, uint32_t pfn, bool deep)
 			return;
 		}
 	}
+}
+
+static void mc_prefetch(void *mech, const uint32_t *pfns, unsigned n, bool deep)
+{
+	struct machine *mc = mech;
+
+	for (unsigned i = 0; i < n; i++)
+		if (deep)
+			prefetch_deep(mc, pfns[i]);
+		else
+			__builtin_prefetch(&mc->pm.frames[pfns[i]]);
 }
 
 const struct policy_mech_ops machine_mech = {
