@@ -120,7 +120,8 @@ static void linux_destroy(struct policy_ctx *ctx)
 	free(s);
 }
 
-static void list_add(struct policy_ctx *ctx, uint32_t pfn, enum lru_list l, bool tail)
+/* Put @pfn on @l without telling the core (the caller does, policy_set_lru*). */
+static void list_link(struct policy_ctx *ctx, uint32_t pfn, enum lru_list l, bool tail)
 {
 	struct linux_state *s = ctx->state;
 	struct lpage *p = lp(ctx, pfn);
@@ -130,6 +131,11 @@ static void list_add(struct policy_ctx *ctx, uint32_t pfn, enum lru_list l, bool
 	else
 		pfn_deque_add_head(ctx, &s->vec[p->memcg].list[l], pfn);
 	p->lru = (uint8_t)l;
+}
+
+static void list_add(struct policy_ctx *ctx, uint32_t pfn, enum lru_list l, bool tail)
+{
+	list_link(ctx, pfn, l, tail);
 	policy_set_lru(ctx, pfn, l);
 }
 
@@ -345,8 +351,9 @@ static void shrink_active(struct policy_ctx *ctx, struct pass *ps, uint32_t memc
                           unsigned n)
 {
 	struct linux_state *s = ctx->state;
-	uint32_t batch[SWAP_CLUSTER_MAX];
+	uint32_t batch[SWAP_CLUSTER_MAX], deact[SWAP_CLUSTER_MAX];
 	bool file = is_file(l);
+	enum lru_list inactive = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
 	unsigned got = isolate(ctx, &s->vec[memcg], l, n, batch), rotated = 0, deactivated = 0;
 
 	(void)ps;
@@ -361,11 +368,12 @@ static void shrink_active(struct policy_ctx *ctx, struct pass *ps, uint32_t memc
 			rotated++;
 			continue;
 		}
-		/* policy_set_lru() from active to inactive sets PG_workingset */
-		policy_set_lru(ctx, pfn, l);
-		list_add(ctx, pfn, file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON, false);
-		deactivated++;
+		list_link(ctx, pfn, inactive, false);
+		deact[deactivated++] = pfn;
 	}
+	/* through the active list to the inactive one: the core sets PG_workingset */
+	policy_set_lru_batch(ctx, deact, deactivated, l);
+	policy_set_lru_batch(ctx, deact, deactivated, inactive);
 	policy_event(ctx, PEV_PGDEACTIVATE, deactivated);
 	if (rotated)
 		note_cost(ctx, memcg, file, 0, rotated);

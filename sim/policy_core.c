@@ -167,44 +167,57 @@ void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 	                            memcg << LRU_OF_MEMCG_SHIFT);
 }
 
+/* Move @run pages of list+memcg @key (lru_of bits) to @lru (LRU_NONE: off every list). */
+static inline void count_run(struct policy_core *pc, unsigned key, unsigned run, enum lru_list lru)
+{
+	uint32_t memcg = (key & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT;
+
+	if (!run)
+		return;
+	if (key & LRU_OF_LIST)
+		policy_core_lru_count(pc, memcg, (key & LRU_OF_LIST) - 1, -(int)run);
+	if (lru != LRU_NONE)
+		policy_core_lru_count(pc, memcg, lru, (int)run);
+}
+
 /*
- * The pages of a run that share their list and cgroup (held in lru_of), and
- * whose move does not set PG_workingset, move the counters once for the run;
- * any other page takes policy_set_lru(). The result is policy_set_lru()'s.
+ * The pages of a run that share their list (or none) and cgroup, held in
+ * lru_of, move the counters once for the run, each page's lru_of getting
+ * policy_set_lru()'s value (PG_workingset on a deactivation); a page whose
+ * cgroup lru_of does not hold takes policy_set_lru(). Same result.
  */
 void policy_set_lru_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned n,
                           enum lru_list lru)
 {
 	struct policy_core *pc = core_of(ctx);
-	const unsigned key_bits = LRU_OF_LIST | LRU_OF_HELD | LRU_OF_MEMCG;
+	const unsigned key_bits = LRU_OF_LIST | LRU_OF_MEMCG;
 	unsigned run_key = 0, run = 0, to = lru == LRU_NONE ? 0 : lru + 1;
+	/* the list (lru_of value) a move to @lru from sets PG_workingset, or none */
+	unsigned ws_from = lru == LRU_INACTIVE_ANON   ? LRU_ACTIVE_ANON + 1
+	                   : lru == LRU_INACTIVE_FILE ? LRU_ACTIVE_FILE + 1
+	                                              : LRU_OF_LIST + 1;
 
 	SIM_BUG_ON(lru > LRU_NONE);
-	for (unsigned i = 0;; i++) {
-		unsigned of = i < n ? pc->lru_of[pfns[i]] : 0;
-		unsigned prev = of & LRU_OF_LIST;
-		bool fast = i < n && (of & LRU_OF_HELD) && prev &&
-		            !((prev - 1 == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
-		              (prev - 1 == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE));
+	for (unsigned i = 0; i < n; i++) {
+		unsigned of = pc->lru_of[pfns[i]];
 
-		if (run && (!fast || (of & key_bits) != run_key)) { /* close the run */
-			uint32_t memcg = (run_key & LRU_OF_MEMCG) >> LRU_OF_MEMCG_SHIFT;
-
-			policy_core_lru_count(pc, memcg, (run_key & LRU_OF_LIST) - 1, -(int)run);
-			if (to)
-				policy_core_lru_count(pc, memcg, lru, (int)run);
+		if (__builtin_expect(!(of & LRU_OF_HELD), 0)) {
+			count_run(pc, run_key, run, lru);
 			run = 0;
-		}
-		if (i == n)
-			return;
-		if (!fast) {
 			policy_set_lru(ctx, pfns[i], lru);
 			continue;
 		}
-		run_key = of & key_bits;
+		if ((of & key_bits) != run_key) {
+			count_run(pc, run_key, run, lru);
+			run = 0;
+			run_key = of & key_bits;
+		}
 		run++;
-		pc->lru_of[pfns[i]] = (uint8_t)((of & ~LRU_OF_LIST) | to);
+		pc->lru_of[pfns[i]] =
+		        (uint8_t)((of & ~LRU_OF_LIST) | to |
+		                  ((of & LRU_OF_LIST) == ws_from ? LRU_OF_WORKINGSET : 0));
 	}
+	count_run(pc, run_key, run, lru);
 }
 
 uint64_t policy_int_sqrt(uint64_t x)
