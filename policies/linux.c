@@ -275,8 +275,8 @@ static unsigned isolate(struct policy_ctx *ctx, struct lruvec *v, enum lru_list 
 
 	while (got < n && d->nr)
 		batch[got++] = pfn_deque_pop_tail(d);
-	policy_prefetch_batch(ctx, batch, got,
-	                      false); /* performance only: all the misses at once */
+	/* performance only: all the misses at once */
+	policy_prefetch_batch(ctx, batch, got, false);
 	for (unsigned i = 0; i < got; i++)
 		__builtin_prefetch(lp(ctx, batch[i]));
 	for (unsigned i = 0; i < got; i++)

@@ -132,6 +132,13 @@ static __attribute__((noinline, cold)) uint32_t memcg_first(struct policy_core *
 	return policy_core_memcg_of(pc, pfn, 0);
 }
 
+/* shrink_active_list sets PG_workingset on what it deactivates: list @from -> @to. */
+static inline bool deactivates(unsigned from, enum lru_list to)
+{
+	return (from == LRU_ACTIVE_ANON && to == LRU_INACTIVE_ANON) ||
+	       (from == LRU_ACTIVE_FILE && to == LRU_INACTIVE_FILE);
+}
+
 /*
  * Called several times per page scanned by reclaim, so kept lean: the cgroup
  * comes from lru_of (asked once per residency), and the counters are updated
@@ -153,9 +160,7 @@ void policy_set_lru(struct policy_ctx *ctx, uint32_t pfn, enum lru_list lru)
 		--*pc->gauge[prev];
 		row[prev]--;
 		pc->node_lru[prev]--;
-		/* shrink_active_list sets PG_workingset on what it deactivates */
-		if ((prev == LRU_ACTIVE_ANON && lru == LRU_INACTIVE_ANON) ||
-		    (prev == LRU_ACTIVE_FILE && lru == LRU_INACTIVE_FILE))
+		if (deactivates(prev, lru))
 			ws = LRU_OF_WORKINGSET;
 	}
 	if (lru != LRU_NONE) {
@@ -192,10 +197,6 @@ void policy_set_lru_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned
 	struct policy_core *pc = core_of(ctx);
 	const unsigned key_bits = LRU_OF_LIST | LRU_OF_MEMCG;
 	unsigned run_key = 0, run = 0, to = lru == LRU_NONE ? 0 : lru + 1;
-	/* the list (lru_of value) a move to @lru from sets PG_workingset, or none */
-	unsigned ws_from = lru == LRU_INACTIVE_ANON   ? LRU_ACTIVE_ANON + 1
-	                   : lru == LRU_INACTIVE_FILE ? LRU_ACTIVE_FILE + 1
-	                                              : LRU_OF_LIST + 1;
 
 	SIM_BUG_ON(lru > LRU_NONE);
 	for (unsigned i = 0; i < n; i++) {
@@ -213,9 +214,9 @@ void policy_set_lru_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned
 			run_key = of & key_bits;
 		}
 		run++;
-		pc->lru_of[pfns[i]] =
-		        (uint8_t)((of & ~LRU_OF_LIST) | to |
-		                  ((of & LRU_OF_LIST) == ws_from ? LRU_OF_WORKINGSET : 0));
+		if ((of & LRU_OF_LIST) && deactivates((of & LRU_OF_LIST) - 1, lru))
+			of |= LRU_OF_WORKINGSET;
+		pc->lru_of[pfns[i]] = (uint8_t)((of & ~LRU_OF_LIST) | to);
 	}
 	count_run(pc, run_key, run, lru);
 }
@@ -320,10 +321,7 @@ enum reclaim_result policy_reclaim_page(struct policy_ctx *ctx, struct reclaim_c
 
 void policy_prefetch(struct policy_ctx *ctx, uint32_t pfn, bool deep)
 {
-	struct policy_core *pc = core_of(ctx);
-
-	if (pc->mech->prefetch)
-		pc->mech->prefetch(pc->mech_arg, &pfn, 1, deep);
+	policy_prefetch_batch(ctx, &pfn, 1, deep);
 }
 
 void policy_prefetch_batch(struct policy_ctx *ctx, const uint32_t *pfns, unsigned n, bool deep)

@@ -500,11 +500,7 @@ static bool mc_page_writeback(void *mech, uint32_t pfn)
 	return ((struct machine *)mech)->pm.frames[pfn].flags & FRAME_WRITEBACK;
 }
 
-/*
- * policy_prefetch(): shallow, the frame descriptor the rmap walk starts from;
- * deep (the descriptor must have arrived), a swap-cache page's slot and an
- * anonymous page's PTE, the lines reclaiming it misses on most.
- */
+/* The deep hint for one frame (its descriptor has arrived). */
 static void prefetch_deep(struct machine *mc, uint32_t pfn)
 {
 	const struct frame *f = &mc->pm.frames[pfn];
@@ -530,6 +526,11 @@ static void prefetch_deep(struct machine *mc, uint32_t pfn)
 	}
 }
 
+/*
+ * policy_prefetch(): shallow, the frame descriptor the rmap walk starts from;
+ * deep (the descriptor must have arrived), a swap-cache page's slot and an
+ * anonymous page's PTE, the lines reclaiming it misses on most.
+ */
 static void mc_prefetch(void *mech, const uint32_t *pfns, unsigned n, bool deep)
 {
 	struct machine *mc = mech;
